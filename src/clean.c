@@ -1,0 +1,217 @@
+/*
+ * clean.c: strip CI decoration from one log line.
+ *
+ * Part of the source stage.  CI systems and test runners wrap every line of
+ * a sanitizer report: GitHub Actions and GitLab put an ISO timestamp in
+ * front, tools colour it with ANSI escapes, Windows ends it with CR, pytest
+ * re-prints captured output behind "E   ", pytest-xdist and build tools put
+ * "[gw0] " or "python3.13t-cython> " in front.  The parsers want the text
+ * the sanitizer wrote, so this removes all of that and replaces bytes that
+ * cannot be text (NUL, other control bytes) with '?'.  Prefixes that name a
+ * stream (xdist worker, build tool) are returned as the line's channel so
+ * interleaved streams can be followed apart.
+ */
+#include "config.h"
+
+#include <string.h>
+
+#include "fttriage.h"
+
+static int
+is_digit(unsigned char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Length of a leading "2025-05-01T05:34:57.9237309Z " stamp, or 0. */
+static size_t
+timestamp_len(const char *s, size_t len)
+{
+	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
+	size_t	 i, n = sizeof shape - 1;
+
+	if (len < n + 2)
+		return 0;
+	for (i = 0; i < n; i++) {
+		if (shape[i] == 'd') {
+			if (!is_digit((unsigned char)s[i]))
+				return 0;
+		} else if (s[i] != shape[i])
+			return 0;
+	}
+	if (s[i] == '.' || s[i] == ',') {
+		i++;
+		while (i < len && is_digit((unsigned char)s[i]))
+			i++;
+	}
+	if (i < len && s[i] == 'Z')
+		i++;
+	else if (i + 6 <= len && (s[i] == '+' || s[i] == '-') &&
+	    is_digit((unsigned char)s[i + 1]) && s[i + 3] == ':')
+		i += 6;
+	else
+		return 0;
+	if (i >= len || s[i] != ' ')
+		return 0;
+	i++;
+	/* GitLab: "00O " / "00E+ " stream marker after the stamp. */
+	if (i + 4 <= len && is_digit((unsigned char)s[i]) &&
+	    is_digit((unsigned char)s[i + 1]) &&
+	    (s[i + 2] == 'O' || s[i + 2] == 'E')) {
+		size_t j = i + 3;
+
+		if (j < len && s[j] == '+')
+			j++;
+		if (j < len && s[j] == ' ')
+			i = j + 1;
+	}
+	return i;
+}
+
+/* Length of an ANSI escape sequence starting at s[0] == ESC. */
+static size_t
+ansi_len(const char *s, size_t len)
+{
+	size_t	i;
+
+	if (len < 2)
+		return 1;
+	if (s[1] == '[') {            /* CSI: parameters, then a final byte */
+		for (i = 2; i < len; i++)
+			if ((unsigned char)s[i] >= 0x40 &&
+			    (unsigned char)s[i] <= 0x7e)
+				return i + 1;
+		return len;
+	}
+	if (s[1] == ']') {            /* OSC: up to BEL or ESC \ */
+		for (i = 2; i < len; i++) {
+			if (s[i] == '\a')
+				return i + 1;
+			if (s[i] == 0x1b && i + 1 < len && s[i + 1] == '\\')
+				return i + 2;
+		}
+		return len;
+	}
+	return 2;
+}
+
+/*
+ * A build-tool or worker prefix: "[gw3] " or "name> " where name is a
+ * package-ish token ("python3.13t-cython").  Returns the prefix length and
+ * sets the channel to the name.
+ */
+static size_t
+channel_prefix(const char *s, size_t len, const char **ch, size_t *chlen)
+{
+	size_t	i;
+
+	if (len > 4 && s[0] == '[' && s[1] == 'g' && s[2] == 'w') {
+		for (i = 3; i < len && is_digit((unsigned char)s[i]); i++)
+			;
+		if (i > 3 && i + 1 < len && s[i] == ']' && s[i + 1] == ' ') {
+			*ch = s + 1;
+			*chlen = i - 1;
+			return i + 2;
+		}
+		return 0;
+	}
+	if (len < 4 || !((s[0] >= 'a' && s[0] <= 'z') ||
+	    (s[0] >= 'A' && s[0] <= 'Z')))
+		return 0;
+	for (i = 1; i < len && i < 80; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c == '>' && i + 1 < len && s[i + 1] == ' ' && i >= 3) {
+			*ch = s;
+			*chlen = i;
+			return i + 2;
+		}
+		if (!(is_digit(c) || (c >= 'a' && c <= 'z') ||
+		    (c >= 'A' && c <= 'Z') || c == '.' || c == '-' ||
+		    c == '_' || c == '+'))
+			return 0;
+	}
+	return 0;
+}
+
+/*
+ * Clean in[0..len) into out (at least len+1 bytes).  Returns the cleaned
+ * length; out is NUL-terminated.  *channel points into 'in'.
+ */
+size_t
+clean_line(const char *in, size_t len, char *out, const char **channel,
+    size_t *channel_len, int *binary)
+{
+	size_t	 i, o, n, skip;
+	int	 again;
+
+	*channel = NULL;
+	*channel_len = 0;
+	*binary = 0;
+
+	i = timestamp_len(in, len);
+
+	/* Copy, dropping escapes and carriage returns, masking junk. */
+	o = 0;
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)in[i];
+
+		if (c >= 0x20 && c != 0x7f) {
+			out[o++] = (char)c;
+			continue;
+		}
+		if (c == 0x1b) {
+			i += ansi_len(in + i, len - i) - 1;
+			continue;
+		}
+		if (c == '\r') {
+			/* A bare CR redraws the line: keep what follows. */
+			if (i + 1 < len)
+				o = 0;
+			continue;
+		}
+		if (c == '\t') {
+			out[o++] = ' ';
+			continue;
+		}
+		out[o++] = '?';
+		*binary = 1;
+	}
+	out[o] = '\0';
+
+	/* Prefixes that may stack: "[gw0] E   ...", "pkg> E   ...". */
+	skip = 0;
+	do {
+		again = 0;
+		n = channel_prefix(out + skip, o - skip, channel, channel_len);
+		if (n != 0 && *channel_len > 0) {
+			/* Channel must point at stable input bytes. */
+			const char *p = memmem(in, len, *channel, *channel_len);
+
+			*channel = p;
+			if (p == NULL)
+				*channel_len = 0;
+			skip += n;
+			again = 1;
+		}
+		/* pytest's "E   " failure-detail prefix. */
+		if (o - skip >= 4 && out[skip] == 'E' && out[skip + 1] == ' ' &&
+		    out[skip + 2] == ' ' && out[skip + 3] == ' ') {
+			skip += 1;
+			while (skip < o && out[skip] == ' ')
+				skip++;
+			again = 1;
+		}
+	} while (again && skip < o);
+
+	if (skip > 0) {
+		memmove(out, out + skip, o - skip);
+		o -= skip;
+		out[o] = '\0';
+	}
+	/* Trailing white space carries nothing and breaks matching. */
+	while (o > 0 && out[o - 1] == ' ')
+		o--;
+	out[o] = '\0';
+	return o;
+}

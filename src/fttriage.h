@@ -1,0 +1,390 @@
+/*
+ * fttriage.h: the shared data model and every module's interface.
+ *
+ * A log flows one way:  source -> lines -> reports -> symbolize -> classify
+ * -> fingerprint -> rules -> sinks.  The types here are the only things the
+ * stages share: a report holds stacks, a stack holds frames.  Third-party
+ * libraries (libelf, libdwarf, PCRE2, SQLite) never appear in this header;
+ * each is included by exactly one source file.
+ *
+ * Prototypes are grouped under a banner naming the file that implements them.
+ */
+#ifndef FTTRIAGE_H
+#define FTTRIAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdarg.h>
+#include <sys/types.h>
+
+#define FT_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define FT_NORETURN __attribute__((noreturn))
+#define nitems(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Hard limits: logs are untrusted, so nothing grows without bound. */
+#define FT_LINE_MAX        (64 * 1024)   /* longer lines are cut, and said so */
+#define FT_FRAMES_MAX      512           /* frames kept per stack */
+#define FT_STACKS_MAX      64            /* stacks kept per report */
+#define FT_REPORT_TEXT_MAX (256 * 1024)  /* raw text kept per report */
+#define FT_REPORT_LINES_MAX 20000        /* lines one report may span */
+#define FT_CHANNELS_MAX    64            /* interleaved streams followed at once */
+
+/* ------------------------------------------------------------------ */
+/* The data model.                                                     */
+/* ------------------------------------------------------------------ */
+
+/* What kind of report.  Names (report_kind_name) are the stable JSON strings. */
+enum report_kind {
+	RK_UNKNOWN = 0,
+	RK_TSAN_DATA_RACE,
+	RK_TSAN_DATA_RACE_VPTR,
+	RK_TSAN_HEAP_USE_AFTER_FREE,
+	RK_TSAN_EXTERNAL_RACE,
+	RK_TSAN_THREAD_LEAK,
+	RK_TSAN_LOCK_ORDER_INVERSION,
+	RK_TSAN_SIGNAL_UNSAFE_CALL,
+	RK_TSAN_SIGNAL_ERRNO,
+	RK_TSAN_MUTEX_DESTROY_LOCKED,
+	RK_TSAN_MUTEX_DOUBLE_LOCK,
+	RK_TSAN_MUTEX_INVALID,
+	RK_TSAN_MUTEX_BAD_UNLOCK,
+	RK_TSAN_MUTEX_BAD_READ_LOCK,
+	RK_TSAN_MUTEX_BAD_READ_UNLOCK,
+	RK_TSAN_MUTEX_WRONG_CONTEXT,
+	RK_TSAN_SEGV,               /* ThreadSanitizer: SEGV / DEADLYSIGNAL */
+	RK_TSAN_CHECK_FAILED,       /* ThreadSanitizer: CHECK failed (not ASLR) */
+	RK_TSAN_ENV,                /* unexpected memory mapping, ASLR/personality */
+	RK_TSAN_ALLOCATOR,          /* allocation-size-too-big, out-of-memory */
+	RK_TSAN_OTHER,              /* a TSan report whose kind is not visible */
+	RK_ASAN,                    /* AddressSanitizer ERROR (title says which) */
+	RK_LSAN,                    /* LeakSanitizer: detected memory leaks */
+	RK_UBSAN,                   /* runtime error: ... */
+	RK_MSAN,
+	RK_PYTHON_FATAL,            /* Fatal Python error / Windows fatal exception */
+	RK_FAULTHANDLER,            /* a thread dump with no fatal error (timeout) */
+	RK_PYTHON_EXCEPTION,        /* Exception in thread ... with traceback */
+	RK_GDB_BACKTRACE,
+	RK_LLDB_BACKTRACE,
+	RK_BUILD_ERROR,
+	RK_EVENT,                   /* a one-line event defined by a rule */
+	RK__COUNT
+};
+
+/* The parts a report was assembled from; one crash may span several. */
+#define RP_TSAN         0x0001u
+#define RP_ASAN         0x0002u
+#define RP_LSAN         0x0004u
+#define RP_UBSAN        0x0008u
+#define RP_PYTHON_FATAL 0x0010u
+#define RP_FAULTHANDLER 0x0020u
+#define RP_GDB          0x0040u
+#define RP_LLDB         0x0080u
+#define RP_BUILD        0x0100u
+#define RP_EVENT        0x0200u
+#define RP_PYEXC        0x0400u
+#define RP_MSAN         0x0800u
+
+/* What a stack is in its report. */
+enum stack_role {
+	SR_UNKNOWN = 0,
+	SR_CURRENT,          /* the access / crash / error site */
+	SR_PREVIOUS,         /* TSan "Previous write ..." */
+	SR_ALLOCATION,       /* heap block allocated / freed by */
+	SR_FREE,             /* ASan "freed by thread" */
+	SR_LOCATION,         /* other "Location is ..." with frames */
+	SR_THREAD_CREATION,  /* "Thread T1 ... created by ... at:" */
+	SR_MUTEX,            /* "Mutex M0 ... created at:" / acquired here */
+	SR_PYTHON,           /* a Python-level stack from faulthandler */
+	SR_NATIVE,           /* faulthandler's C stack, gdb/lldb thread */
+	SR__COUNT
+};
+
+/* Whose code a frame is (filled by classify.c). */
+enum frame_class {
+	FC_UNKNOWN = 0,
+	FC_SANITIZER,        /* sanitizer runtime / interceptor */
+	FC_LIBC,             /* libc, libpthread, libstdc++, ld.so, system */
+	FC_INTERPRETER,      /* CPython core (libpython, python executable) */
+	FC_STDLIB_EXT,       /* CPython stdlib extension (_decimal, _ctypes ...) */
+	FC_EXTENSION,        /* third-party extension module (package known) */
+	FC_LIBRARY,          /* other shared library */
+	FC_PYTHON,           /* a Python source frame (File "x.py") */
+	FC__COUNT
+};
+
+/* How a frame's address must be adjusted before look-up. */
+enum pc_kind {
+	PC_NONE = 0,         /* no address printed */
+	PC_PREVIOUS,         /* sanitizer: already the call instruction */
+	PC_RETURN,           /* gdb/lldb/faulthandler: a return address */
+	PC_EXACT             /* frame #0 of a signal: the faulting pc itself */
+};
+
+/* How a frame's function/line came to be known. */
+enum frame_source {
+	FS_PRINTED = 0,      /* the log printed it */
+	FS_SYMBOLIZED,       /* fttriage looked it up */
+	FS_NONE              /* not known */
+};
+
+struct frame {
+	unsigned	 index;       /* #N as printed (inline expansion keeps N) */
+	char		*function;    /* NULL when unknown ("<null>", "??") */
+	char		*function_raw;/* as printed or mangled; NULL if same */
+	char		*file;        /* NULL when unknown */
+	unsigned	 line;        /* 0 when unknown */
+	unsigned	 column;      /* 0 when unknown */
+	char		*module;      /* as printed: basename (TSan) or path */
+	char		*module_path; /* full path when known */
+	char		*arch;        /* macOS "arm64" in (mod:arm64+0x..) */
+	uint64_t	 offset;      /* module-relative, valid if has_offset */
+	uint64_t	 address;     /* absolute pc, valid if has_address */
+	char		*build_id;    /* lowercase hex, NULL if not printed */
+	unsigned	 has_offset:1;
+	unsigned	 has_address:1;
+	unsigned	 inlined:1;   /* inlined into the frame that follows */
+	unsigned	 elided:1;    /* stands for "..." lines left out */
+	enum pc_kind	 pc;
+	enum frame_source source;
+	enum frame_class cls;
+	char		*package;     /* FC_EXTENSION: "numpy"; FC_STDLIB_EXT: "_decimal" */
+};
+
+struct stack {
+	enum stack_role	 role;
+	char		*label;       /* the line that introduced it, cleaned */
+	char		*thread;      /* "main thread", "T3", "0x7f..." */
+	struct frame	*frames;
+	size_t		 nframes;
+	size_t		 cap;
+	size_t		 dropped;     /* frames past FT_FRAMES_MAX */
+};
+
+struct kv {
+	char	*key;
+	char	*value;
+};
+
+/* Where a report came from. */
+struct origin {
+	char		*path;        /* "-" for stdin */
+	uint64_t	 first_line;  /* 1-based */
+	uint64_t	 last_line;
+	uint64_t	 first_byte;  /* offset of the first line in the source */
+	uint64_t	 end_byte;    /* offset just past the last line */
+};
+
+struct report {
+	enum report_kind kind;
+	unsigned	 parts;       /* RP_* bits */
+	char		*title;       /* one line: "data race in foo", ... */
+	char		*summary;     /* the SUMMARY: line, or fatal message */
+	int		 complete;    /* 1 when every expected part was seen */
+	char		*missing;     /* what was missing, when !complete */
+	long		 pid;         /* -1 when unknown */
+	char		*test;        /* pytest node id running, or NULL */
+	char		*channel;     /* interleave key ("gw0"), or NULL */
+	struct origin	 origin;
+
+	struct stack	*stacks;
+	size_t		 nstacks;
+	size_t		 stacks_cap;
+
+	struct kv	*attrs;       /* location, mutexes, registers, module ... */
+	size_t		 nattrs;
+	size_t		 attrs_cap;
+
+	/* Raw cleaned text, capped at FT_REPORT_TEXT_MAX (text_cut set). */
+	char		*text;
+	size_t		 text_len;
+	size_t		 text_cap;
+	int		 text_cut;
+
+	/* Filled by later stages. */
+	int		 culprit_stack; /* -1 if none */
+	int		 culprit_frame;
+	char		*fingerprint;
+	char		**rules;      /* matched rule ids */
+	size_t		 nrules;
+	char		**fixes;      /* rendered fix text, parallel to rules */
+	void		*rule_refs;   /* owned by rules.c */
+	int		 suppressed;  /* a suppressions file silences it */
+	char		*suppressed_by;
+};
+
+/* ------------------------------------------------------------------ */
+/* xmalloc.c: allocation that dies on out-of-memory.                   */
+/* ------------------------------------------------------------------ */
+void	*xmalloc(size_t);
+void	*xcalloc(size_t, size_t);
+void	*xrealloc(void *, size_t);
+void	*xreallocarray(void *, size_t, size_t);
+char	*xstrdup(const char *);
+char	*xstrndup(const char *, size_t);
+int	 xasprintf(char **, const char *, ...) FT_PRINTF(2, 3);
+int	 xvasprintf(char **, const char *, va_list) FT_PRINTF(2, 0);
+
+/* ------------------------------------------------------------------ */
+/* buf.c: one growable byte buffer with a hard maximum.                */
+/* ------------------------------------------------------------------ */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 cap;
+	size_t	 max;        /* appends beyond max are dropped */
+	int	 cut;        /* something was dropped */
+};
+void	 buf_init(struct buf *, size_t max);
+void	 buf_release(struct buf *);
+void	 buf_reset(struct buf *);
+int	 buf_add(struct buf *, const void *, size_t);
+int	 buf_addc(struct buf *, int);
+int	 buf_adds(struct buf *, const char *);
+int	 buf_printf(struct buf *, const char *, ...) FT_PRINTF(2, 3);
+char	*buf_cstr(struct buf *);    /* NUL-terminated view, owned by buf */
+char	*buf_detach(struct buf *);  /* caller owns; buf is reset */
+
+/* ------------------------------------------------------------------ */
+/* log.c: diagnostics to stderr (or syslog for the daemon).            */
+/* ------------------------------------------------------------------ */
+enum log_level { LOG_LVL_ERROR, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
+extern const char *ft_progname;
+void	 log_set_level(enum log_level);
+void	 log_use_syslog(int);
+void	 log_msg(enum log_level, const char *, ...) FT_PRINTF(2, 3);
+void	 ft_warnx(const char *, ...) FT_PRINTF(1, 2);
+void	 ft_fatalx(const char *, ...) FT_PRINTF(1, 2) FT_NORETURN;
+
+/* ------------------------------------------------------------------ */
+/* util.c: small string helpers.                                       */
+/* ------------------------------------------------------------------ */
+int	 str_startswith(const char *, const char *);
+int	 mem_startswith(const char *, size_t, const char *);
+const char *mem_find(const char *, size_t, const char *);
+int	 parse_u64(const char *, size_t, int base, uint64_t *);
+int	 parse_uint(const char *, size_t, unsigned *);
+const char *path_basename(const char *);
+char	*str_sanitize_utf8(const char *, size_t); /* invalid bytes -> U+FFFD */
+
+/* ------------------------------------------------------------------ */
+/* report.c: building and freeing reports.                             */
+/* ------------------------------------------------------------------ */
+struct report *report_new(enum report_kind);
+void	 report_free(struct report *);
+struct stack *report_add_stack(struct report *, enum stack_role,
+	    const char *label); /* NULL when FT_STACKS_MAX reached */
+struct frame *stack_add_frame(struct stack *); /* NULL past FT_FRAMES_MAX */
+void	 frame_release(struct frame *);
+void	 report_set_attr(struct report *, const char *, const char *);
+const char *report_attr(const struct report *, const char *);
+void	 report_add_text(struct report *, const char *, size_t);
+void	 report_set_missing(struct report *, const char *);
+void	 report_add_rule(struct report *, const char *id, const char *fix);
+const char *report_kind_name(enum report_kind);
+enum report_kind report_kind_from_name(const char *);
+const char *report_kind_family(enum report_kind); /* corpus .meta kinds */
+const char *stack_role_name(enum stack_role);
+const char *frame_class_name(enum frame_class);
+const char *pc_kind_name(enum pc_kind);
+const char *frame_source_name(enum frame_source);
+const struct frame *report_culprit(const struct report *);
+
+/* ------------------------------------------------------------------ */
+/* source.c: reading a log as cleaned lines, bounded.                  */
+/* ------------------------------------------------------------------ */
+struct line {
+	const char	*text;      /* cleaned: CI prefixes, ANSI, CR removed */
+	size_t		 len;
+	const char	*raw;       /* as read (cut at FT_LINE_MAX) */
+	size_t		 raw_len;
+	uint64_t	 number;    /* 1-based */
+	uint64_t	 offset;    /* byte offset of the line in the source */
+	uint64_t	 next;      /* byte offset just past its newline */
+	const char	*channel;   /* interleave key from a prefix, or NULL */
+	size_t		 channel_len;
+	unsigned	 cut:1;     /* the line was longer than FT_LINE_MAX */
+	unsigned	 binary:1;  /* NUL or control bytes were replaced */
+	unsigned	 eof_partial:1; /* last line had no newline */
+};
+
+struct source;
+struct source *source_open(const char *path, char **cause); /* "-" = stdin */
+struct source *source_fdopen(int fd, const char *name);
+/* Returns 1 with a line, 0 at end of input, -1 on read error (cause). */
+int	 source_next(struct source *, struct line *, char **cause);
+int	 source_seek(struct source *, uint64_t offset, uint64_t line);
+const char *source_name(const struct source *);
+uint64_t source_cut_lines(const struct source *);
+uint64_t source_binary_lines(const struct source *);
+void	 source_close(struct source *);
+
+/* clean.c: strip CI decoration from one line. */
+size_t	 clean_line(const char *in, size_t len, char *out,
+	    const char **channel, size_t *channel_len, int *binary);
+
+/* ------------------------------------------------------------------ */
+/* parse.c: log dialects -> reports (dispatch; one file per dialect).  */
+/* ------------------------------------------------------------------ */
+typedef void (*report_cb)(struct report *, void *arg); /* callee owns report */
+
+/* A hook that turns a single line into an event report (rules.c). */
+struct line_hook {
+	/* Return a new RK_EVENT report for the line, or NULL. */
+	struct report *(*match)(void *arg, const char *line, size_t len);
+	void	*arg;
+};
+
+struct parser;
+struct parser *parser_new(const char *source_name, report_cb, void *arg);
+void	 parser_set_line_hook(struct parser *, const struct line_hook *);
+void	 parser_feed(struct parser *, const struct line *);
+void	 parser_finish(struct parser *);      /* flush open reports */
+void	 parser_free(struct parser *);
+uint64_t parser_lines(const struct parser *);
+
+
+/* ------------------------------------------------------------------ */
+/* symbolize.c (+ elf.c, dwarf.c): frames -> functions, lines, inlines. */
+/* ------------------------------------------------------------------ */
+struct symbolizer;
+struct symbolizer *symbolizer_new(void);
+void	 symbolizer_free(struct symbolizer *);
+void	 symbolizer_add_root(struct symbolizer *, const char *dir);
+void	 symbolizer_add_debug_dir(struct symbolizer *, const char *dir);
+/* Fill in what frames lack and expand inlines; returns frames resolved. */
+int	 symbolize_report(struct symbolizer *, struct report *);
+
+/* ------------------------------------------------------------------ */
+/* classify.c, names.c: whose code a frame is; readable names.         */
+/* ------------------------------------------------------------------ */
+void	 classify_report(struct report *);   /* classes, packages, culprit */
+char	*name_normalize(const char *);       /* caller frees; for grouping */
+char	*name_demangle(const char *);        /* caller frees; NULL if not mangled */
+
+/* ------------------------------------------------------------------ */
+/* fingerprint.c: the stable key of a report.                          */
+/* ------------------------------------------------------------------ */
+#define FP_ALGO_VERSION 1
+char	*fingerprint_key(const struct report *);  /* readable; caller frees */
+void	 fingerprint_report(struct report *);     /* sets r->fingerprint */
+
+/* ------------------------------------------------------------------ */
+/* rules.c (+ match.c): known patterns, fixes, line events.            */
+/* ------------------------------------------------------------------ */
+struct ruleset;
+struct ruleset *ruleset_new(void);
+void	 ruleset_free(struct ruleset *);
+int	 ruleset_load_path(struct ruleset *, const char *file_or_dir,
+	    char **cause);
+void	 rules_apply(struct ruleset *, struct report *);
+const struct line_hook *ruleset_line_hook(struct ruleset *);
+
+/* ------------------------------------------------------------------ */
+/* store.c: SQLite: sources, runs, reports, issues, triage state.      */
+/* ------------------------------------------------------------------ */
+struct store;
+struct store *store_open(const char *path, char **cause);
+void	 store_close(struct store *);
+
+#endif /* FTTRIAGE_H */

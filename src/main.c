@@ -1,0 +1,107 @@
+/*
+ * main.c: the fttriage command and its table of subcommands.
+ *
+ * Each subcommand lives in its own cmd-*.c file and is one entry in the
+ * table below; main only finds the entry and hands it argc/argv.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "fttriage.h"
+#include "cmd.h"
+
+static const struct cmd_entry cmd_table[] = {
+	{ "scan",      cmd_scan,      "scan [options] [file ...]",
+	  "extract reports from logs" },
+	{ "help",      cmd_help,      "help [command]",
+	  "show usage" },
+	{ "version",   cmd_version,   "version",
+	  "show the version" },
+};
+
+void
+usage(FILE *fp)
+{
+	size_t	i;
+
+	fprintf(fp, "usage: fttriage [-q] [-v] command [args ...]\n");
+	fprintf(fp, "commands:\n");
+	for (i = 0; i < nitems(cmd_table); i++)
+		fprintf(fp, "  %-44s %s\n", cmd_table[i].usage,
+		    cmd_table[i].summary);
+	fprintf(fp, "Run 'fttriage help COMMAND' or see fttriage(1).\n");
+}
+
+const struct cmd_entry *
+cmd_find(const char *name)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(cmd_table); i++)
+		if (strcmp(cmd_table[i].name, name) == 0)
+			return &cmd_table[i];
+	return NULL;
+}
+
+int
+cmd_help(int argc, char **argv)
+{
+	const struct cmd_entry *ce;
+
+	if (argc < 2) {
+		usage(stdout);
+		return 0;
+	}
+	if ((ce = cmd_find(argv[1])) == NULL) {
+		ft_warnx("unknown command '%s'", argv[1]);
+		return 2;
+	}
+	printf("usage: fttriage %s\n", ce->usage);
+	if (ce->help != NULL)
+		fputs(ce->help, stdout);
+	return 0;
+}
+
+int
+cmd_version(int argc, char **argv)
+{
+	printf("fttriage %s\n", PACKAGE_VERSION);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct cmd_entry *ce;
+	int	 i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "-q") == 0)
+			log_set_level(LOG_LVL_ERROR);
+		else if (strcmp(argv[i], "-v") == 0)
+			log_set_level(LOG_LVL_DEBUG);
+		else if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0) {
+			usage(stdout);
+			return 0;
+		} else if (strcmp(argv[i], "--version") == 0) {
+			return cmd_version(0, NULL);
+		} else {
+			ft_warnx("unknown option '%s'", argv[i]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (i == argc) {
+		usage(stderr);
+		return 2;
+	}
+	if ((ce = cmd_find(argv[i])) == NULL) {
+		ft_warnx("unknown command '%s'", argv[i]);
+		usage(stderr);
+		return 2;
+	}
+	return ce->fn(argc - i, argv + i);
+}
