@@ -15,6 +15,23 @@
 static const struct cmd_entry cmd_table[] = {
 	{ "scan",      cmd_scan,      "scan [options] [file ...]",
 	  "extract reports from logs" },
+	{ "issues",    cmd_issues,    "issues [--project P] [--state S] "
+	  "[--since DATE|DURATION] [--db PATH] [--format text|json]",
+	  "list stored issues",
+	  "  --project P    only issues of project P\n"
+	  "  --state S      only issues in state S\n"
+	  "  --since WHEN   seen since a date or for a duration (7d, 12h)\n"
+	  "  --db PATH      the store (default $FTTRIAGE_DB, else\n"
+	  "                 $XDG_DATA_HOME/fttriage/fttriage.db)\n"
+	  "  --format F     text or json\n" },
+	{ "show",      cmd_show,      "show [--db PATH] [--format text|json] ID",
+	  "show one issue: occurrences, tests, a sample",
+	  "  --db PATH      the store\n"
+	  "  --format F     text or json\n" },
+	{ "triage",    cmd_triage,    "triage [--db PATH] [--note TEXT] ID STATE",
+	  "set an issue's state: new known upstream fixed ignored",
+	  "  --db PATH      the store\n"
+	  "  --note TEXT    why (kept with the state)\n" },
 	{ "help",      cmd_help,      "help [command]",
 	  "show usage" },
 	{ "version",   cmd_version,   "version",
