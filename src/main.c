@@ -18,7 +18,12 @@ static const struct cmd_entry cmd_table[] = {
 	  "extract reports from logs",
 	  "  --format FMT   text (default) or json (one object per line)\n"
 	  "  --frames N     frames shown per stack in text (default 4, 0 = all)\n"
-	  "  --color WHEN   always, auto (default) or never\n" },
+	  "  --color WHEN   always, auto (default) or never\n"
+	  "  --db PATH      record into this store (default $FTTRIAGE_DB, else\n"
+	  "                 $XDG_DATA_HOME/fttriage/fttriage.db)\n"
+	  "  --project P    the logs belong to project P\n"
+	  "  --config FILE  project mapping ('project NAME GLOB' lines)\n"
+	  "  --no-store     do not record into the store\n" },
 	{ "issues",    cmd_issues,    "issues [--project P] [--state S] "
 	  "[--since DATE|DURATION] [--db PATH] [--format text|json]",
 	  "list stored issues",

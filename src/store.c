@@ -400,6 +400,32 @@ fail:
 	return -1;
 }
 
+/*
+ * Switch to WAL.  While another connection creates the same new store the
+ * switch can fail as busy without the busy handler being asked, so retry
+ * for as long as the busy timeout would have waited.
+ */
+static int
+store_setup(struct store *st, char **cause)
+{
+	struct timespec	 ts = { 0, 10 * 1000 * 1000 };
+	int		 rc, waited = 0;
+
+	for (;;) {
+		rc = sqlite3_exec(st->db, "PRAGMA journal_mode = WAL", NULL,
+		    NULL, NULL);
+		if ((rc & 0xff) != SQLITE_BUSY || waited >= STORE_BUSY_MS)
+			break;
+		nanosleep(&ts, NULL);
+		waited += 10;
+	}
+	if (rc != SQLITE_OK ||
+	    sqlite3_exec(st->db, "PRAGMA synchronous = NORMAL; "
+	    "PRAGMA foreign_keys = ON", NULL, NULL, NULL) != SQLITE_OK)
+		return store_error(st, cause, "cannot set up");
+	return 0;
+}
+
 struct store *
 store_open(const char *path, char **cause)
 {
@@ -428,12 +454,8 @@ store_open(const char *path, char **cause)
 	}
 	sqlite3_extended_result_codes(st->db, 1);
 	sqlite3_busy_timeout(st->db, STORE_BUSY_MS);
-	if (sqlite3_exec(st->db, "PRAGMA journal_mode = WAL; "
-	    "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON",
-	    NULL, NULL, NULL) != SQLITE_OK) {
-		store_error(st, cause, "cannot set up");
+	if (store_setup(st, cause) != 0)
 		goto fail;
-	}
 	/* For the tests: a store that fills up like a full disk. */
 	if ((limit = getenv("FTTRIAGE_TEST_MAX_PAGES")) != NULL) {
 		uint64_t n;
@@ -738,8 +760,12 @@ store_render_stacks(const struct report *r)
 	for (i = 0; i < r->nstacks; i++) {
 		const struct stack *sk = &r->stacks[i];
 
-		buf_printf(&b, "%s%s:\n", i ? "\n" : "",
-		    sk->label != NULL ? sk->label : stack_role_name(sk->role));
+		const char *label = sk->label != NULL ? sk->label :
+		    stack_role_name(sk->role);
+		size_t	    n = strlen(label);
+
+		buf_printf(&b, "%s%s%s\n", i ? "\n" : "", label,
+		    n > 0 && label[n - 1] == ':' ? "" : ":");
 		for (j = 0; j < sk->nframes; j++) {
 			const struct frame *f = &sk->frames[j];
 

@@ -26,9 +26,10 @@ t_is "$("$FTTRIAGE" issues --format json |
     12000 "every report of both logs is stored once"
 
 # The same log from two scans at once is stored once.
-"$FTTRIAGE" scan --project q "$T/a.log" >/dev/null 2>&1 &
+cp "$T/a.log" "$T/c.log"
+"$FTTRIAGE" scan --project q "$T/c.log" >/dev/null 2>&1 &
 pa=$!
-"$FTTRIAGE" scan --project q "$T/a.log" >/dev/null 2>&1 &
+"$FTTRIAGE" scan --project q "$T/c.log" >/dev/null 2>&1 &
 pb=$!
 wait $pa; ra=$?
 wait $pb; rb=$?
