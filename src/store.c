@@ -95,7 +95,7 @@ static const char *const store_sql[Q__COUNT] = {
 	    "last_seen) VALUES "
 	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?13)",
 	[Q_ISSUE_SEEN] =
-	    "UPDATE issues SET count = count + 1, last_seen = ?2, "
+	    "UPDATE issues SET count = count + ?5, last_seen = ?2, "
 	    "rules = ?3, samples = ?4, "
 	    "regression = CASE WHEN state = 'fixed' THEN 1 "
 	    "ELSE regression END, "
@@ -225,7 +225,22 @@ struct store_ingest {
 	char		 head_hash[17];
 	int64_t		 head_len;
 	uint64_t	 added;
+
+	/* Issues seen in this ingest; their counts are written at flush. */
+	struct store_seen *seen;
+	size_t		 seen_cap;      /* a power of two */
+	size_t		 nseen;
 };
+
+/* One issue seen during an ingest: what its row will be updated with. */
+struct store_seen {
+	char		*fingerprint;   /* NULL: the slot is free */
+	int64_t		 id;
+	int64_t		 added;         /* occurrences added in this ingest */
+	int64_t		 samples;       /* samples kept in all */
+	char		*rules;         /* merged rule ids */
+};
+#define STORE_SEEN_MAX	65536   /* flushed early when this many */
 
 const char *
 issue_state_name(enum issue_state s)
@@ -832,14 +847,130 @@ store_issue_new(struct store_ingest *ig, const struct report *r,
 	return 0;
 }
 
+static uint64_t
+store_str_hash(const char *p)
+{
+	uint64_t	h = 0xcbf29ce484222325ULL;
+
+	for (; *p != '\0'; p++) {
+		h ^= (unsigned char)*p;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* The slot for a fingerprint: its entry, or the free slot to fill. */
+static struct store_seen *
+store_seen_slot(struct store_ingest *ig, const char *fp)
+{
+	size_t	i, mask = ig->seen_cap - 1;
+
+	i = (size_t)store_str_hash(fp) & mask;
+	while (ig->seen[i].fingerprint != NULL &&
+	    strcmp(ig->seen[i].fingerprint, fp) != 0)
+		i = (i + 1) & mask;
+	return &ig->seen[i];
+}
+
+/* Write the seen issues' new counts, samples and rules; empty the table. */
+static int
+store_seen_flush(struct store_ingest *ig, char **cause)
+{
+	struct store		*st = ig->st;
+	struct store_seen	*e;
+	sqlite3_stmt		*s;
+	size_t			 i;
+	int			 rv = 0;
+
+	for (i = 0; i < ig->seen_cap; i++) {
+		e = &ig->seen[i];
+		if (e->fingerprint == NULL)
+			continue;
+		if (rv == 0 && e->added > 0) {
+			s = store_stmt(st, Q_ISSUE_SEEN);
+			sqlite3_bind_int64(s, 1, e->id);
+			sqlite3_bind_int64(s, 2, st->run_started);
+			bind_text(s, 3, e->rules);
+			sqlite3_bind_int64(s, 4, e->samples);
+			sqlite3_bind_int64(s, 5, e->added);
+			rv = store_step_done(st, s, cause,
+			    "cannot update issue");
+		}
+		free(e->fingerprint);
+		free(e->rules);
+		memset(e, 0, sizeof *e);
+	}
+	ig->nseen = 0;
+	return rv;
+}
+
+/* The issue for a report, found or created, in the ingest's table. */
+static struct store_seen *
+store_seen_find(struct store_ingest *ig, const struct report *r,
+    char **cause)
+{
+	struct store		*st = ig->st;
+	struct store_seen	*e;
+	sqlite3_stmt		*s;
+	int			 rc;
+
+	if (ig->seen == NULL) {
+		ig->seen_cap = 1024;
+		ig->seen = xcalloc(ig->seen_cap, sizeof *ig->seen);
+	}
+	e = store_seen_slot(ig, r->fingerprint);
+	if (e->fingerprint != NULL)
+		return e;
+	if (ig->nseen >= STORE_SEEN_MAX) {
+		if (store_seen_flush(ig, cause) != 0)
+			return NULL;
+		e = store_seen_slot(ig, r->fingerprint);
+	} else if ((ig->nseen + 1) * 2 > ig->seen_cap) {
+		struct store_seen	*old = ig->seen;
+		size_t			 cap = ig->seen_cap, i;
+
+		ig->seen_cap *= 2;
+		ig->seen = xcalloc(ig->seen_cap, sizeof *ig->seen);
+		for (i = 0; i < cap; i++)
+			if (old[i].fingerprint != NULL)
+				*store_seen_slot(ig, old[i].fingerprint) =
+				    old[i];
+		free(old);
+		e = store_seen_slot(ig, r->fingerprint);
+	}
+
+	s = store_stmt(st, Q_ISSUE_FIND);
+	bind_text(s, 1, ig->project);
+	sqlite3_bind_int(s, 2, FP_ALGO_VERSION);
+	bind_text(s, 3, r->fingerprint);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		e->id = sqlite3_column_int64(s, 0);
+		e->rules = column_dup(s, 2);
+		e->samples = sqlite3_column_int64(s, 3);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		store_error(st, cause, "cannot look up issue");
+		free(e->rules);
+		memset(e, 0, sizeof *e);
+		return NULL;
+	}
+	if (rc == SQLITE_DONE && store_issue_new(ig, r, &e->id, cause) != 0)
+		return NULL;
+	e->fingerprint = xstrdup(r->fingerprint);
+	ig->nseen++;
+	return e;
+}
+
 int
 store_ingest_report(struct store_ingest *ig, struct report *r, char **cause)
 {
-	struct store	*st = ig->st;
-	sqlite3_stmt	*s;
-	int64_t		 issue_id = 0, report_id, nsamples = 0;
-	char		*rules = NULL, *stacks;
-	int		 rc;
+	struct store		*st = ig->st;
+	struct store_seen	*e;
+	sqlite3_stmt		*s;
+	int64_t			 report_id;
+	char			*rules, *stacks;
 
 	if (r->fingerprint == NULL)
 		fingerprint_report(r);
@@ -850,30 +981,11 @@ store_ingest_report(struct store_ingest *ig, struct report *r, char **cause)
 	}
 	if (store_begin(ig, cause) != 0 || store_source_row(ig, cause) != 0)
 		return -1;
-
-	s = store_stmt(st, Q_ISSUE_FIND);
-	bind_text(s, 1, ig->project);
-	sqlite3_bind_int(s, 2, FP_ALGO_VERSION);
-	bind_text(s, 3, r->fingerprint);
-	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		issue_id = sqlite3_column_int64(s, 0);
-		rules = store_merge_rules((const char *)
-		    sqlite3_column_text(s, 2), r);
-		nsamples = sqlite3_column_int64(s, 3);
-	} else if (rc != SQLITE_DONE) {
-		sqlite3_reset(s);
-		return store_error(st, cause, "cannot look up issue");
-	}
-	sqlite3_reset(s);
-	if (issue_id == 0) {
-		if (store_issue_new(ig, r, &issue_id, cause) != 0)
-			return -1;
-		rules = store_merge_rules(NULL, r);
-	}
+	if ((e = store_seen_find(ig, r, cause)) == NULL)
+		return -1;
 
 	s = store_stmt(st, Q_REPORT_NEW);
-	sqlite3_bind_int64(s, 1, issue_id);
+	sqlite3_bind_int64(s, 1, e->id);
 	sqlite3_bind_int64(s, 2, st->run_id);
 	sqlite3_bind_int64(s, 3, ig->source_id);
 	sqlite3_bind_int64(s, 4, (int64_t)r->origin.first_line);
@@ -886,42 +998,32 @@ store_ingest_report(struct store_ingest *ig, struct report *r, char **cause)
 	bind_text(s, 10, r->fingerprint);
 	sqlite3_bind_int(s, 11, r->complete ? 1 : 0);
 	if (store_step_done(st, s, cause, "cannot record report") != 0)
-		goto fail;
-	if (sqlite3_changes(st->db) == 0) {
-		/* Already stored from this very place of this source. */
-		free(rules);
-		return 0;
-	}
+		return -1;
+	if (sqlite3_changes(st->db) == 0)
+		return 0;  /* already stored from this very place */
 	report_id = sqlite3_last_insert_rowid(st->db);
 
-	if (nsamples < STORE_SAMPLES_MAX && r->text != NULL) {
+	if (e->samples < STORE_SAMPLES_MAX && r->text != NULL) {
 		stacks = store_render_stacks(r);
 		s = store_stmt(st, Q_SAMPLE_NEW);
-		sqlite3_bind_int64(s, 1, issue_id);
+		sqlite3_bind_int64(s, 1, e->id);
 		sqlite3_bind_int64(s, 2, report_id);
 		sqlite3_bind_text(s, 3, r->text, (int)r->text_len,
 		    SQLITE_TRANSIENT);
 		bind_text(s, 4, stacks);
 		free(stacks);
 		if (store_step_done(st, s, cause, "cannot record sample") != 0)
-			goto fail;
-		nsamples++;
+			return -1;
+		e->samples++;
 	}
-
-	s = store_stmt(st, Q_ISSUE_SEEN);
-	sqlite3_bind_int64(s, 1, issue_id);
-	sqlite3_bind_int64(s, 2, st->run_started);
-	bind_text(s, 3, rules);
-	sqlite3_bind_int64(s, 4, nsamples);
-	if (store_step_done(st, s, cause, "cannot update issue") != 0)
-		goto fail;
-	free(rules);
+	if (r->nrules > 0) {
+		rules = store_merge_rules(e->rules, r);
+		free(e->rules);
+		e->rules = rules;
+	}
+	e->added++;
 	ig->added++;
 	return 0;
-
-fail:
-	free(rules);
-	return -1;
 }
 
 uint64_t
@@ -933,6 +1035,13 @@ store_ingest_added(const struct store_ingest *ig)
 static void
 store_ingest_free(struct store_ingest *ig)
 {
+	size_t	i;
+
+	for (i = 0; i < ig->seen_cap; i++) {
+		free(ig->seen[i].fingerprint);
+		free(ig->seen[i].rules);
+	}
+	free(ig->seen);
 	free(ig->path);
 	free(ig->project);
 	free(ig);
@@ -951,6 +1060,8 @@ store_ingest_commit(struct store_ingest *ig, uint64_t offset, uint64_t line,
 		return 0;
 	}
 	if (store_begin(ig, cause) != 0 || store_source_row(ig, cause) != 0)
+		goto fail;
+	if (store_seen_flush(ig, cause) != 0)
 		goto fail;
 	s = store_stmt(st, Q_SOURCE_DONE);
 	sqlite3_bind_int64(s, 1, ig->source_id);
