@@ -115,6 +115,16 @@ t_run "$FTTRIAGE" show 99999
 t_ok "$([ "$t_rc" -eq 2 ] && grep -q 'no issue 99999' "$T/err"; echo $?)" \
     "show of a missing issue is an error"
 
+# show lists the tests that triggered an issue, most frequent first.
+sh "$PROGS/gen-log.sh" 12 2 >"$T/gen.log"
+"$FTTRIAGE" scan --project gen "$T/gen.log" >/dev/null 2>&1
+gid=$("$FTTRIAGE" issues --project gen --format json | head -1 |
+    sed -n 's/^{"id":\([0-9]*\),.*/\1/p')
+"$FTTRIAGE" show "$gid" >"$T/show"
+t_is "$(sed -n '/^tests:/,/^occurrences/p' "$T/show" |
+    grep -c 'tests/test_mod.py::test_case_')" 6 \
+    "show lists the six tests that triggered the issue"
+
 # Triage and regressions.
 t_run "$FTTRIAGE" triage "$id" known --note "tracked upstream as gh-126315"
 t_is "$(cat "$T/out")" "issue $id: known" "triage sets a state"
