@@ -175,13 +175,8 @@ scan_source(struct scan *sc, const char *path)
 		free(cause);
 		return -1;
 	}
+	/* The whole log is scanned and shown; the store skips what it has. */
 	scan_store_begin(sc, path, &offset, &line);
-	if (offset > 0 && source_seek(src, offset, line + 1) != 0) {
-		ft_warnx("cannot seek in '%s': %s", path, strerror(errno));
-		scan_store_end(sc, 0, 0, 0);
-		source_close(src);
-		return -1;
-	}
 	p = parser_new(source_name(src), scan_report, sc);
 	while ((rc = source_next(src, &l, &cause)) == 1) {
 		parser_feed(p, &l);

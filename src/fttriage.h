@@ -460,11 +460,12 @@ int	 store_run_end(struct store *, char **cause);
 /*
  * Ingesting one source is one transaction.  store_ingest_begin identifies
  * the source (path, device/inode, size, a hash of its head) and sets
- * *offset and *line to where an earlier ingest of the same content stopped (0
- * for new or replaced content): the caller seeks there and feeds only what
- * follows.  store_ingest_commit records how far the source was read in the
- * same transaction as its reports; store_ingest_abort discards everything.
- * Both free the ingest.
+ * *offset and *line to where an earlier ingest of the same content stopped
+ * (0 for new or replaced content): a follower may seek there; a caller
+ * that reads the whole source again may feed every report, and those that
+ * start before *offset are skipped.  store_ingest_commit records how far
+ * the source was read in the same transaction as its reports;
+ * store_ingest_abort discards everything.  Both free the ingest.
  */
 struct store_ingest *store_ingest_begin(struct store *, const char *path,
 	    const char *project, uint64_t *offset, uint64_t *line,

@@ -225,6 +225,7 @@ struct store_ingest {
 	char		 head_hash[17];
 	int64_t		 head_len;
 	uint64_t	 added;
+	uint64_t	 stored_to;     /* reports before this were stored */
 
 	/* Issues seen in this ingest; their counts are written at flush. */
 	struct store_seen *seen;
@@ -683,6 +684,7 @@ store_source_find(struct store_ingest *ig, const char *head, size_t len,
 		store_hash(head, (size_t)old_len, hash);
 		if (strcmp(hash, old_hash) == 0) {
 			ig->source_id = sqlite3_column_int64(s, 0);
+			ig->stored_to = (uint64_t)old_off;
 			*offset = (uint64_t)old_off;
 			*line = (uint64_t)sqlite3_column_int64(s, 6);
 		}
@@ -972,6 +974,8 @@ store_ingest_report(struct store_ingest *ig, struct report *r, char **cause)
 	int64_t			 report_id;
 	char			*rules, *stacks;
 
+	if (r->origin.first_byte < ig->stored_to)
+		return 0;  /* an earlier ingest stored it */
 	if (r->fingerprint == NULL)
 		fingerprint_report(r);
 	if (r->fingerprint == NULL) {

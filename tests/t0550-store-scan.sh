@@ -21,8 +21,11 @@ t_is "$(grep -c '"project":"cpython"' "$T/issues.json")" 3 \
 t_ok "$(grep -q '_PyTraceMalloc_Start' "$T/issues.json"; echo $?)" \
     "040: an issue names _PyTraceMalloc_Start"
 
-# Scanning the same log twice adds nothing.
-"$FTTRIAGE" scan --project cpython "$T/040.log" >/dev/null 2>&1
+# Scanning the same log twice adds nothing, but still shows its reports.
+"$FTTRIAGE" scan --format json --project cpython "$T/040.log" \
+    >"$T/again.json" 2>/dev/null
+t_is "$(wc -l <"$T/again.json" | tr -d ' ')" 4 \
+    "the second scan still prints the four reports"
 t_is "$(st_issue_counts "$DB")" "1 1 2" "second scan of 040 adds nothing"
 if st_have_sql; then
 	t_is "$(st_sql "$DB" 'SELECT count(*) FROM reports')" 4 \
