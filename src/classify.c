@@ -521,6 +521,28 @@ classify_api_caller(const struct stack *s, size_t from)
 	return -1;
 }
 
+/*
+ * The stack that blame is read from: the primary stack, except that a
+ * Python fatal error with a native stack (faulthandler's C stack, a gdb
+ * backtrace) is blamed on the native code: the Python frames only say
+ * which Python code was running.
+ */
+static int
+blame_stack(const struct report *r)
+{
+	size_t	 i;
+
+	if (r->kind == RK_PYTHON_FATAL || r->kind == RK_FAULTHANDLER ||
+	    r->kind == RK_PYTHON_EXCEPTION) {
+		for (i = 0; i < r->nstacks; i++)
+			if (r->stacks[i].role != SR_PYTHON &&
+			    r->stacks[i].nframes > 0 &&
+			    r->stacks[i].frames[0].cls != FC_PYTHON)
+				return (int)i;
+	}
+	return classify_primary_stack(r);
+}
+
 static void
 find_culprit(struct report *r)
 {
@@ -530,7 +552,7 @@ find_culprit(struct report *r)
 	enum frame_use	 u;
 
 	r->culprit_stack = r->culprit_frame = -1;
-	if ((si = classify_primary_stack(r)) < 0)
+	if ((si = blame_stack(r)) < 0)
 		return;
 	s = &r->stacks[si];
 	for (i = 0; i < s->nframes; i++) {

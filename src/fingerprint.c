@@ -214,6 +214,7 @@ site_key(struct fpctx *c, const struct report *r, int si)
 		    frame_class_name(f->cls), f->function == NULL ?
 		    " (unsymbolized: module only, lower confidence)" : "");
 	}
+	entry = -1;
 	if ((f->cls == FC_INTERPRETER || f->cls == FC_STDLIB_EXT) &&
 	    frame_use(f) == FU_CODE &&
 	    (entry = classify_api_caller(s, (size_t)site)) >= 0) {
@@ -225,6 +226,10 @@ site_key(struct fpctx *c, const struct report *r, int si)
 		    s->frames[entry].index, show(&s->frames[entry]),
 		    frame_class_name(s->frames[entry].cls));
 	}
+	i = (size_t)(entry >= 0 ? entry : site) + 1;
+	if (i < s->nframes)
+		why(c, "    #%u..#%u: below the site, not part of the key",
+		    s->frames[i].index, s->frames[s->nframes - 1].index);
 	return buf_detach(&b);
 }
 
@@ -329,6 +334,20 @@ add_part(struct fpctx *c, const char *part)
 	if (c->key.len > 0)
 		buf_adds(&c->key, " | ");
 	buf_adds(&c->key, part);
+}
+
+/*
+ * What a title says without the function the parser appended ("SEGV in
+ * foo" -> "SEGV"): the frames speak for the place.  Returns a new string.
+ */
+static char *
+title_what(const struct report *r)
+{
+	const char	*t = r->title != NULL ? r->title :
+			    report_kind_name(r->kind);
+	const char	*cut = strstr(t, " in ");
+
+	return cut != NULL ? xstrndup(t, (size_t)(cut - t)) : xstrdup(t);
 }
 
 static void
@@ -536,6 +555,8 @@ key_event(struct fpctx *c, const struct report *r)
 static void
 key_for_kind(struct fpctx *c, const struct report *r)
 {
+	char	*t;
+
 	switch (r->kind) {
 	case RK_TSAN_DATA_RACE:
 	case RK_TSAN_DATA_RACE_VPTR:
@@ -587,7 +608,9 @@ key_for_kind(struct fpctx *c, const struct report *r)
 	case RK_LSAN:
 	case RK_UBSAN:
 	case RK_MSAN:
-		add_message(c, "error", r->title);
+		t = title_what(r);
+		add_message(c, "error", t);
+		free(t);
 		add_site(c, r, classify_primary_stack(r));
 		if (find_stack(r, SR_FREE) >= 0) {
 			why(c, "  and where the memory was freed");
@@ -595,7 +618,9 @@ key_for_kind(struct fpctx *c, const struct report *r)
 		}
 		break;
 	default:
-		add_message(c, "title", r->title);
+		t = title_what(r);
+		add_message(c, "title", t);
+		free(t);
 		add_site(c, r, classify_primary_stack(r));
 		break;
 	}

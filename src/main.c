@@ -19,6 +19,13 @@ static const struct cmd_entry cmd_table[] = {
 	  "  --format FMT   text (default) or json (one object per line)\n"
 	  "  --frames N     frames shown per stack in text (default 4, 0 = all)\n"
 	  "  --color WHEN   always, auto (default) or never\n" },
+	{ "explain",   cmd_explain,
+	  "explain [--keys] [-n I[,J]] log [log2]",
+	  "show why two reports share an issue, or not",
+	  "  -n I[,J]       the reports to compare (default: 1,2 of one log,\n"
+	  "                 or the first report of each of two logs)\n"
+	  "  --keys         list the fingerprint and key of every report\n"
+	  "Exits 0 when the two reports share a fingerprint, 1 when not.\n" },
 	{ "help",      cmd_help,      "help [command]",
 	  "show usage", NULL },
 	{ "version",   cmd_version,   "version",
