@@ -153,6 +153,9 @@ scan_report(struct report *r, void *arg)
 	if (!r->complete)
 		sc->incomplete++;
 
+	classify_report(r);
+	fingerprint_report(r);
+
 	sc->eo.seq = (int)sc->reports;
 	sc->fmt->report(sc->out, r, &sc->eo);
 	scan_store_report(sc, r);
