@@ -181,6 +181,7 @@ scan_source(struct scan *sc, const char *path)
 	/* The whole log is scanned and shown; the store skips what it has. */
 	scan_store_begin(sc, path, &offset, &line);
 	p = parser_new(source_name(src), scan_report, sc);
+	source_set_skip(src, parser_can_skip, p);
 	while ((rc = source_next(src, &l, &cause)) == 1) {
 		parser_feed(p, &l);
 		offset = l.next;
@@ -193,6 +194,9 @@ scan_source(struct scan *sc, const char *path)
 	}
 	parser_finish(p);
 	scan_store_end(sc, ret == 0, offset, line);
+	log_msg(LOG_LVL_DEBUG, "%s: %" PRIu64 " lines, %" PRIu64 " passed over "
+	    "as noise", path, parser_lines(p) + source_skipped_lines(src),
+	    source_skipped_lines(src));
 	if (source_cut_lines(src) > 0)
 		log_msg(LOG_LVL_WARN, "%s: %" PRIu64 " line(s) longer than "
 		    "%d bytes were cut", path, source_cut_lines(src),
