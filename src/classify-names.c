@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <fnmatch.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "fttriage.h"
@@ -295,6 +296,8 @@ static const char *const cpython_name_globs[] = {
 	"_mi_*", "grow_thread_array",
 };
 
+static enum frame_use frame_use_named(const struct frame *, const char *);
+
 static int
 glob_list(const char *const *globs, size_t n, const char *name)
 {
@@ -374,20 +377,35 @@ scope_applies(enum scope sc, enum frame_class c)
 enum frame_use
 frame_use(const struct frame *f)
 {
+	enum frame_use	 u;
+	char		*name;
+
+	if (f->function == NULL || f->cls == FC_PYTHON)
+		return frame_use_named(f, f->function);
+	name = name_normalize(f->function);
+	u = frame_use_named(f, name);
+	free(name);
+	return u;
+}
+
+/* frame_use() with the frame's name already normalised. */
+static enum frame_use
+frame_use_named(const struct frame *f, const char *name)
+{
 	size_t	 i;
 
 	if (f->cls == FC_PYTHON) {
-		if (f->function == NULL)
+		if (name == NULL)
 			return FU_NONAME;
 		for (i = 0; i < nitems(python_plumbing); i++)
 			if (f->file != NULL &&
 			    fnmatch(python_plumbing[i].file_glob, f->file, 0) == 0 &&
 			    fnmatch(python_plumbing[i].function_glob,
-			    f->function, 0) == 0)
+			    name, 0) == 0)
 				return FU_PLUMBING;
 		return FU_CODE;
 	}
-	if (f->function == NULL) {
+	if (name == NULL) {
 		if (f->cls == FC_SANITIZER)
 			return FU_RUNTIME;
 		if (f->cls == FC_LIBC)
@@ -397,7 +415,7 @@ frame_use(const struct frame *f)
 	for (i = 0; i < nitems(use_table); i++) {
 		if (!scope_applies(use_table[i].scope, f->cls))
 			continue;
-		if (fnmatch(use_table[i].glob, f->function, 0) != 0)
+		if (fnmatch(use_table[i].glob, name, 0) != 0)
 			continue;
 		/* Runtime and libc frames are only visible as locks. */
 		if (f->cls == FC_SANITIZER && use_table[i].use != FU_LOCK)

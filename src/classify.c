@@ -378,6 +378,8 @@ is_cpython_header(const char *file)
 	    find_component(file, "Include/") != NULL;
 }
 
+static enum frame_class class_of(struct frame *, const char *);
+
 /*
  * Set the class (and package, for extensions) of one frame.  Frames the
  * parser already marked as Python source keep FC_PYTHON.
@@ -385,8 +387,8 @@ is_cpython_header(const char *file)
 void
 classify_frame(struct frame *f)
 {
-	enum frame_class c, mc;
 	const char	*fn;
+	char		*norm;
 	size_t		 n;
 
 	if (f->cls == FC_PYTHON)
@@ -402,33 +404,38 @@ classify_frame(struct frame *f)
 		f->cls = FC_SANITIZER;
 		return;
 	}
+	norm = f->function != NULL ? name_normalize(f->function) : NULL;
+	f->cls = class_of(f, norm);
+	free(norm);
+}
+
+/* classify_frame() past the runtime names, with the normalised name. */
+static enum frame_class
+class_of(struct frame *f, const char *norm)
+{
+	enum frame_class c, mc;
+
 	mc = class_from_module(f);
+	/*
+	 * A libc function name with no source, in an executable (clang links
+	 * the runtime in statically), is a sanitizer interceptor.
+	 */
+	if ((mc == FC__COUNT || mc == FC_INTERPRETER) && f->module != NULL &&
+	    classify_name_is_intercepted(norm) &&
+	    (f->file == NULL || class_from_file(f) == FC_SANITIZER))
+		return FC_SANITIZER;
 	if (mc != FC__COUNT) {
 		/* CPython's inline helpers compiled into an extension. */
 		if ((mc == FC_EXTENSION || mc == FC_LIBRARY) && f->inlined &&
 		    is_cpython_header(f->file))
 			mc = FC_INTERPRETER;
-		f->cls = mc;
-		return;
+		return mc;
 	}
-	/*
-	 * An executable (or no module): a libc function name with no source
-	 * in it is a sanitizer interceptor linked in statically (clang).
-	 */
-	if (f->module != NULL && classify_name_is_intercepted(f->function) &&
-	    (f->file == NULL || class_from_file(f) == FC_SANITIZER)) {
-		f->cls = FC_SANITIZER;
-		return;
-	}
-	if ((c = class_from_file(f)) != FC__COUNT) {
-		f->cls = c;
-		return;
-	}
-	if ((c = classify_name_class(f->function)) != FC__COUNT) {
-		f->cls = c;
-		return;
-	}
-	f->cls = FC_UNKNOWN;
+	if ((c = class_from_file(f)) != FC__COUNT)
+		return c;
+	if ((c = classify_name_class(norm)) != FC__COUNT)
+		return c;
+	return FC_UNKNOWN;
 }
 
 /* The stack whose top is the report's point: -1 if no stack has frames. */

@@ -8,9 +8,10 @@
  * gcc clones (`foo.isra.0`, `foo.cold`), sanitizer interceptor aliases
  * (`__interceptor_free`).  name_demangle() makes a name readable;
  * name_normalize() reduces it to the stable form that two builds, two
- * compilers and two symbolizers agree on.  names_report() applies both to
- * every native frame of a report and keeps what was printed in
- * function_raw.  C++ goes through the C++ runtime's demangler when
+ * compilers and two symbolizers agree on.  names_report() makes every
+ * native frame of a report readable and keeps what was printed in
+ * function_raw; classification and the fingerprint match and key on the
+ * normalised form.  C++ goes through the C++ runtime's demangler when
  * configure found it; Rust is demangled here (names-rust.c).
  */
 #include "config.h"
@@ -518,9 +519,11 @@ is_python_frame(const struct frame *f)
 }
 
 /*
- * Give every native frame of the report its readable, normalised name;
- * what was printed is kept in function_raw.  Python frames are left alone.
- * Safe to call more than once.
+ * Give every native frame of the report a readable name: mangled C++ and
+ * Rust names demangled, Rust escapes and hashes cleaned.  What was printed
+ * is kept in function_raw.  The grouping form (name_normalize) is not
+ * stored: the fingerprint derives it.  Python frames are left alone; safe
+ * to call more than once.
  */
 void
 names_report(struct report *r)
@@ -534,8 +537,9 @@ names_report(struct report *r)
 			f = &r->stacks[i].frames[j];
 			if (f->function == NULL || is_python_frame(f))
 				continue;
-			n = name_normalize(f->function);
-			if (n == NULL || strcmp(n, f->function) == 0) {
+			if ((n = name_demangle(f->function)) == NULL)
+				continue;
+			if (strcmp(n, f->function) == 0) {
 				free(n);
 				continue;
 			}

@@ -208,15 +208,24 @@ START_TEST(test_names_report_keeps_raw)
 	f->file = xstrdup("/x/t.py");
 	f->cls = FC_PYTHON;
 	f = stack_add_frame(s);
-	f->function = xstrdup("bar");
+	f->function = xstrdup("pyo3::instance::Py$LT$T$GT$::clone_ref::"
+	    "ha0081a8df2f9aba4");
+	f = stack_add_frame(s);
+	f->function = xstrdup("_RNvNtCs1234_7mycrate3foo3bar");
 	names_report(r);
 	names_report(r);   /* twice: nothing changes */
-	ck_assert_str_eq(s->frames[0].function, "foo");
-	ck_assert_str_eq(s->frames[0].function_raw, "foo.isra.0");
+	/* Readable, not normalised: the clone suffix is evidence. */
+	ck_assert_str_eq(s->frames[0].function, "foo.isra.0");
+	ck_assert_ptr_null(s->frames[0].function_raw);
 	ck_assert_str_eq(s->frames[1].function, "worker");
 	ck_assert_ptr_null(s->frames[1].function_raw);
-	ck_assert_str_eq(s->frames[2].function, "bar");
-	ck_assert_ptr_null(s->frames[2].function_raw);
+	ck_assert_str_eq(s->frames[2].function,
+	    "pyo3::instance::Py<T>::clone_ref");
+	ck_assert_str_eq(s->frames[2].function_raw,
+	    "pyo3::instance::Py$LT$T$GT$::clone_ref::ha0081a8df2f9aba4");
+	ck_assert_str_eq(s->frames[3].function, "mycrate::foo::bar");
+	ck_assert_str_eq(s->frames[3].function_raw,
+	    "_RNvNtCs1234_7mycrate3foo3bar");
 	report_free(r);
 }
 END_TEST
