@@ -41,6 +41,12 @@ if st_have_sql; then
 	    [ "$off" -le "$(wc -c <"$T/040.log")" ]; echo $?)" \
 	    "the source records how far it was read ($off)"
 	t_is "$(st_consistent "$DB")" ok "store consistent"
+	cp "$DB" "$T/future.db"
+	st_sql "$T/future.db" 'UPDATE schema_version SET version = 99'
+	t_run "$FTTRIAGE" issues --db "$T/future.db"
+	t_ok "$([ "$t_rc" -eq 2 ] &&
+	    grep -q "has schema version 99, newer than" "$T/err"; echo $?)" \
+	    "a store from a newer fttriage is refused, not rewritten"
 else
 	t_skip "no sqlite3 shell or python3 sqlite3 module to look inside"
 fi
