@@ -594,8 +594,6 @@ static int
 store_begin(struct store_ingest *ig, char **cause)
 {
 	struct store	*st = ig->st;
-	sqlite3_stmt	*s;
-	char		 host[256];
 
 	if (ig->began)
 		return 0;
@@ -603,6 +601,17 @@ store_begin(struct store_ingest *ig, char **cause)
 	    "cannot begin ingest") != 0)
 		return -1;
 	ig->began = 1;
+	return 0;
+}
+
+/* Record the run when it first adds something, inside the transaction. */
+static int
+store_run_row(struct store_ingest *ig, char **cause)
+{
+	struct store	*st = ig->st;
+	sqlite3_stmt	*s;
+	char		 host[256];
+
 	if (st->run_id != 0)
 		return 0;
 	if (gethostname(host, sizeof host) != 0)
@@ -705,12 +714,16 @@ store_ingest_begin(struct store *st, const char *path, const char *project,
 	*line = 0;
 	ig = xcalloc(1, sizeof *ig);
 	ig->st = st;
-	ig->path = xstrdup(path);
 	ig->project = xstrdup(project != NULL ? project : "default");
 
 	if (strcmp(path, "-") == 0 || stat(path, &ig->sb) != 0 ||
-	    !S_ISREG(ig->sb.st_mode))
+	    !S_ISREG(ig->sb.st_mode)) {
+		ig->path = xstrdup(path);
 		return ig;  /* a stream: always new, the txn starts lazily */
+	}
+	/* One file is one source however it was named. */
+	if ((ig->path = realpath(path, NULL)) == NULL)
+		ig->path = xstrdup(path);
 	if ((n = store_read_head(path, head)) < 0)
 		return ig;
 	ig->is_file = 1;
@@ -986,7 +999,8 @@ store_ingest_report(struct store_ingest *ig, struct report *r, char **cause)
 		    ig->path, (unsigned long long)r->origin.first_line);
 		return -1;
 	}
-	if (store_begin(ig, cause) != 0 || store_source_row(ig, cause) != 0)
+	if (store_begin(ig, cause) != 0 || store_run_row(ig, cause) != 0 ||
+	    store_source_row(ig, cause) != 0)
 		return -1;
 	if ((e = store_seen_find(ig, r, cause)) == NULL)
 		return -1;

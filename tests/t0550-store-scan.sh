@@ -27,9 +27,14 @@ t_ok "$(grep -q '_PyTraceMalloc_Start' "$T/issues.json"; echo $?)" \
 t_is "$(wc -l <"$T/again.json" | tr -d ' ')" 4 \
     "the second scan still prints the four reports"
 t_is "$(st_issue_counts "$DB")" "1 1 2" "second scan of 040 adds nothing"
+(cd "$T" && "$FTTRIAGE" scan --project cpython ./040.log >/dev/null 2>&1)
+t_is "$(st_issue_counts "$DB")" "1 1 2" \
+    "nor does a scan of it under another name"
 if st_have_sql; then
 	t_is "$(st_sql "$DB" 'SELECT count(*) FROM reports')" 4 \
 	    "four occurrences stored"
+	t_is "$(st_sql "$DB" 'SELECT count(*) FROM runs')" 1 \
+	    "scans that add nothing record no run"
 	t_is "$(st_sql "$DB" 'SELECT version FROM schema_version')" 1 \
 	    "the schema version is recorded"
 	t_is "$(st_sql "$DB" 'PRAGMA journal_mode')" wal "the store uses WAL"

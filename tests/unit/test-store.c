@@ -153,9 +153,15 @@ START_TEST(test_rescan_adds_nothing)
 {
 	struct store	*st = open_store();
 
+	char		*cause = NULL;
+
 	ingest(st, 10, 2, 1);
+	ck_assert_int_eq(store_run_end(st, &cause), 0);
+	ck_assert_int_eq(store_run_begin(st, "again", NULL, &cause), 0);
 	ingest(st, 10, 2, 1);
 	ck_assert_int_eq(count(st, "reports"), 10);
+	/* A run that adds nothing leaves no trace. */
+	ck_assert_int_eq(count(st, "runs"), 1);
 	/* A longer read of the same log adds only what follows. */
 	ingest(st, 15, 2, 1);
 	ck_assert_int_eq(count(st, "reports"), 15);
