@@ -47,6 +47,18 @@ frame_name(const struct frame *f)
 	return f->module != NULL ? f->module : "??";
 }
 
+/* A frame for the --keys columns: "?(module)" when unsymbolized. */
+static void
+print_frame_column(const struct frame *f)
+{
+	if (f == NULL)
+		printf("\t-");
+	else if (f->function != NULL)
+		printf("\t%s", f->function);
+	else
+		printf("\t?(%s)", f->module != NULL ? f->module : "");
+}
+
 static void
 pick_report(struct report *r, void *arg)
 {
@@ -61,11 +73,12 @@ pick_report(struct report *r, void *arg)
 		int	 si, fi;
 
 		key = fingerprint_key(r);
-		printf("%ld\t%s\t%s\t%s\t%s\t%s\n", pk->seen, r->fingerprint,
-		    classify_top_frame(r, &si, &fi) == 0 ?
-		    frame_name(&r->stacks[si].frames[fi]) : "-",
-		    f != NULL ? frame_name(f) : "-",
-		    f != NULL ? frame_class_name(f->cls) : "-", key);
+		printf("%ld\t%s", pk->seen, r->fingerprint);
+		print_frame_column(classify_top_frame(r, &si, &fi) == 0 ?
+		    &r->stacks[si].frames[fi] : NULL);
+		print_frame_column(f);
+		printf("\t%s\t%s\n", f != NULL ? frame_class_name(f->cls) : "-",
+		    key);
 		free(key);
 	}
 	for (i = 0; i < 2; i++) {
