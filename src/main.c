@@ -20,10 +20,11 @@ static const struct cmd_entry cmd_table[] = {
 	  "  --frames N     frames shown per stack in text (default 4, 0 = all)\n"
 	  "  --color WHEN   always, auto (default) or never\n" },
 	{ "explain",   cmd_explain,
-	  "explain [--keys] [-n I[,J]] log [log2]",
+	  "explain [--keys] [--key KEY] [-n I[,J]] log [log2]",
 	  "show why two reports share an issue, or not",
 	  "  -n I[,J]       the reports to compare (default: 1,2 of one log,\n"
 	  "                 or the first report of each of two logs)\n"
+	  "  --key KEY      compare report I with the issue of this key\n"
 	  "  --keys         list the fingerprint and key of every report\n"
 	  "Exits 0 when the two reports share a fingerprint, 1 when not.\n" },
 	{ "help",      cmd_help,      "help [command]",

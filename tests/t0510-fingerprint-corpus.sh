@@ -107,6 +107,17 @@ t_ok $? "040: explain names the shared site of 1 and 3"
 "$FTTRIAGE" explain -n 2,4 "$f" >e24
 t_is "$?" 0 "040: explain 2,4 exits 0"
 
+# A report against an issue given by its key, as the store keeps it.
+k1=$("$FTTRIAGE" explain --keys "$f" | sed -n 1p | cut -f 6)
+"$FTTRIAGE" explain -n 1 --key "$k1" "$f" >ek1
+t_is "$?" 0 "040: report 1 against its own key: same issue"
+"$FTTRIAGE" explain -n 3 --key "$k1" "$f" >ek3
+t_is "$?" 1 "040: report 3 against report 1's key: different"
+grep -q "only the second has: _Py_Dealloc@python" ek3
+t_ok $? "040: explain --key names the differing site"
+"$FTTRIAGE" explain -n 1 --key "not a key" "$f" >/dev/null 2>&1
+t_is "$?" 2 "explain --key: a malformed key is an error"
+
 # The same kind of race in 001 and in 040 does not share a key.
 "$FTTRIAGE" explain "$CORPUS"/001-*.log "$f" >/dev/null
 t_is "$?" 1 "001 and 040: different issues"
