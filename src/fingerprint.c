@@ -413,22 +413,42 @@ key_race(struct fpctx *c, const struct report *r)
 	free(site[1]);
 }
 
+/*
+ * Which stacks of a lock-order inversion are its lock sites, by pass:
+ * "acquired here while holding" (printed whatever second_deadlock_stack
+ * says), then any mutex stack but creation, then any stack.
+ */
+static int
+lock_stack(const struct stack *s, int pass)
+{
+	if (s->nframes == 0 || s->role == SR_THREAD_CREATION)
+		return 0;
+	switch (pass) {
+	case 0:
+		return s->role == SR_MUTEX && s->label != NULL &&
+		    strstr(s->label, "while holding") != NULL;
+	case 1:
+		return s->role == SR_MUTEX && (s->label == NULL ||
+		    strstr(s->label, "created") == NULL);
+	default:
+		return 1;
+	}
+}
+
 /* Lock-order inversion: the sorted set of lock acquisition sites. */
 static void
 key_locks(struct fpctx *c, const struct report *r)
 {
 	char	*sites[FT_STACKS_MAX];
-	size_t	 i, n = 0, pass;
+	size_t	 i, n = 0;
+	int	 pass;
 
-	for (pass = 0; pass < 2 && n == 0; pass++) {
+	for (pass = 0; pass < 3 && n == 0; pass++) {
 		for (i = 0; i < r->nstacks && n < nitems(sites); i++) {
 			const struct stack *s = &r->stacks[i];
 			char	*k;
 
-			if (s->nframes == 0 || s->role == SR_THREAD_CREATION)
-				continue;
-			if (pass == 0 && (s->role != SR_MUTEX ||
-			    (s->label != NULL && strstr(s->label, "created"))))
+			if (!lock_stack(s, pass))
 				continue;
 			if ((k = site_key(c, r, (int)i)) != NULL)
 				sites[n++] = k;

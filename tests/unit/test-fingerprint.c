@@ -250,30 +250,53 @@ START_TEST(test_thread_leak)
 }
 END_TEST
 
+static void
+add_lock_stack(struct report *r, const char *const *frames, const char *label)
+{
+	struct stack *s = add_stack(r, SR_MUTEX, frames);
+
+	s->label = xstrdup(label);
+}
+
 START_TEST(test_lock_order_sorted)
 {
 	const char *const l1[] = { "pthread_mutex_lock||libtsan.so.2",
 	    "first|lo.c|lo", NULL };
 	const char *const l2[] = { "pthread_mutex_lock||libtsan.so.2",
 	    "second|lo.c|lo", NULL };
+	const char *const l3[] = { "pthread_mutex_lock||libtsan.so.2",
+	    "elsewhere|lo.c|lo", NULL };
 	const char *const cr[] = { "pthread_mutex_init||libtsan.so.2",
 	    "setup|lo.c|lo", NULL };
 	struct report *a = report_new(RK_TSAN_LOCK_ORDER_INVERSION);
 	struct report *b = report_new(RK_TSAN_LOCK_ORDER_INVERSION);
 
-	add_stack(a, SR_MUTEX, l1);
-	add_stack(a, SR_MUTEX, l2);
-	add_stack(b, SR_MUTEX, l2);
-	add_stack(b, SR_MUTEX, l1);
-	free(a->stacks[0].label);
-	a->stacks[0].label = xstrdup("Mutex M1 acquired here while holding "
-	    "mutex M0 in main thread:");
-	add_stack(b, SR_MUTEX, cr)->label = xstrdup("Mutex M0 (0x1) created "
-	    "at:");
+	add_lock_stack(a, l1, "Mutex M1 acquired here while holding mutex M0 "
+	    "in main thread:");
+	add_lock_stack(a, l2, "Mutex M0 acquired here while holding mutex M1 "
+	    "in thread T1:");
+	/* The other order, a creation stack, and (second_deadlock_stack=1)
+	 * where the held mutex was taken: none of them change the key. */
+	add_lock_stack(b, l2, "Mutex M0 acquired here while holding mutex M1 "
+	    "in main thread:");
+	add_lock_stack(b, l3, "Mutex M1 previously acquired by the same "
+	    "thread here:");
+	add_lock_stack(b, l1, "Mutex M1 acquired here while holding mutex M0 "
+	    "in thread T2:");
+	add_lock_stack(b, cr, "Mutex M0 (0x1) created at:");
 	classify_report(a);
 	classify_report(b);
 	fingerprint_report(a);
 	fingerprint_report(b);
+	key_is(a, "v1 tsan-lock-order-inversion :: pthread_mutex_lock@runtime>"
+	    "first | pthread_mutex_lock@runtime>second");
+	a = report_new(RK_TSAN_LOCK_ORDER_INVERSION);
+	add_lock_stack(a, l1, "Mutex M1 acquired here while holding mutex M0 "
+	    "in main thread:");
+	add_lock_stack(a, l2, "Mutex M0 acquired here while holding mutex M1 "
+	    "in thread T1:");
+	classify_report(a);
+	fingerprint_report(a);
 	same(a, b);
 }
 END_TEST
