@@ -83,15 +83,20 @@ scan_store_end(struct scan *sc, int ok, uint64_t offset, uint64_t line)
 {
 	char	*cause = NULL;
 
+	uint64_t added;
+
 	if (sc->ingest == NULL)
 		return;
+	added = store_ingest_added(sc->ingest);
 	if (!ok)
 		store_ingest_abort(sc->ingest);
 	else if (store_ingest_commit(sc->ingest, offset, line, &cause) != 0) {
 		ft_warnx("%s", cause);
 		free(cause);
 		sc->store_errors++;
-	}
+	} else
+		log_msg(LOG_LVL_INFO, "%" PRIu64 " new report(s) recorded in "
+		    "'%s'", added, store_path(sc->store));
 	sc->ingest = NULL;
 }
 
