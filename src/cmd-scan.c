@@ -83,15 +83,20 @@ scan_store_end(struct scan *sc, int ok, uint64_t offset, uint64_t line)
 {
 	char	*cause = NULL;
 
+	uint64_t added;
+
 	if (sc->ingest == NULL)
 		return;
+	added = store_ingest_added(sc->ingest);
 	if (!ok)
 		store_ingest_abort(sc->ingest);
 	else if (store_ingest_commit(sc->ingest, offset, line, &cause) != 0) {
 		ft_warnx("%s", cause);
 		free(cause);
 		sc->store_errors++;
-	}
+	} else
+		log_msg(LOG_LVL_INFO, "%" PRIu64 " new report(s) recorded in "
+		    "'%s'", added, store_path(sc->store));
 	sc->ingest = NULL;
 }
 
@@ -153,6 +158,9 @@ scan_report(struct report *r, void *arg)
 	if (!r->complete)
 		sc->incomplete++;
 
+	classify_report(r);
+	fingerprint_report(r);
+
 	sc->eo.seq = (int)sc->reports;
 	sc->fmt->report(sc->out, r, &sc->eo);
 	scan_store_report(sc, r);
@@ -175,13 +183,8 @@ scan_source(struct scan *sc, const char *path)
 		free(cause);
 		return -1;
 	}
+	/* The whole log is scanned and shown; the store skips what it has. */
 	scan_store_begin(sc, path, &offset, &line);
-	if (offset > 0 && source_seek(src, offset, line + 1) != 0) {
-		ft_warnx("cannot seek in '%s': %s", path, strerror(errno));
-		scan_store_end(sc, 0, 0, 0);
-		source_close(src);
-		return -1;
-	}
 	p = parser_new(source_name(src), scan_report, sc);
 	source_set_skip(src, parser_can_skip, p);
 	while ((rc = source_next(src, &l, &cause)) == 1) {

@@ -41,6 +41,14 @@ static const struct cmd_entry cmd_table[] = {
 	  "set an issue's state: new known upstream fixed ignored",
 	  "  --db PATH      the store\n"
 	  "  --note TEXT    why (kept with the state)\n" },
+	{ "explain",   cmd_explain,
+	  "explain [--keys] [--key KEY] [-n I[,J]] log [log2]",
+	  "show why two reports share an issue, or not",
+	  "  -n I[,J]       the reports to compare (default: 1,2 of one log,\n"
+	  "                 or the first report of each of two logs)\n"
+	  "  --key KEY      compare report I with the issue of this key\n"
+	  "  --keys         list the fingerprint and key of every report\n"
+	  "Exits 0 when the two reports share a fingerprint, 1 when not.\n" },
 	{ "help",      cmd_help,      "help [command]",
 	  "show usage", NULL },
 	{ "version",   cmd_version,   "version",
