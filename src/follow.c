@@ -127,9 +127,11 @@ follow_report(struct report *r, void *arg)
 	char		*cause = NULL;
 
 	/*
-	 * The later stages (symbolize, classify, rules) go here as they
-	 * join the scanner's pipeline, so both store the same issues.
+	 * The same later stages as the scanner's, so both store the same
+	 * issues; symbolization and rules join here as they join scan.
 	 */
+	classify_report(r);
+	fingerprint_report(r);
 	if (f->error == NULL && f->ig != NULL &&
 	    store_ingest_report(f->ig, r, &cause) != 0)
 		f->error = cause;

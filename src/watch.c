@@ -250,18 +250,25 @@ watch_dir(struct watcher *w, const char *dir, int depth, char **cause)
 int
 watcher_add_dir(struct watcher *w, const char *dir, char **cause)
 {
-	struct stat	sb;
+	struct stat	 sb;
+	char		*real;
+	int		 rv;
 
-	if (stat(dir, &sb) != 0) {
+	/* Absolute names: they are stored, and project globs match them. */
+	if ((real = realpath(dir, NULL)) == NULL || stat(real, &sb) != 0) {
 		xasprintf(cause, "cannot watch '%s': %s", dir,
 		    strerror(errno));
+		free(real);
 		return -1;
 	}
 	if (!S_ISDIR(sb.st_mode)) {
 		xasprintf(cause, "cannot watch '%s': not a directory", dir);
+		free(real);
 		return -1;
 	}
-	return watch_dir(w, dir, 0, cause);
+	rv = watch_dir(w, real, 0, cause);
+	free(real);
+	return rv;
 }
 
 static int
