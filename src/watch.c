@@ -42,7 +42,7 @@
 #define WATCH_DEPTH_MAX	32
 #define WATCH_DIR_MASK	(IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE | \
 	IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE | IN_DELETE_SELF | \
-	IN_MOVE_SELF | IN_ONLYDIR | IN_EXCL_UNLINK)
+	IN_MOVE_SELF | IN_ONLYDIR)
 
 struct wdir {
 	int		 wd;
@@ -140,9 +140,18 @@ watch_file(struct watcher *w, const char *path, uint32_t mask)
 	if (config_ignored(w->o.config, path))
 		return;
 	if (stat(path, &sb) != 0) {
-		if (errno != ENOENT)
+		if (errno != ENOENT) {
 			log_msg(LOG_LVL_WARN, "cannot follow '%s': %s", path,
 			    strerror(errno));
+			return;
+		}
+		/* Deleted but still written: read through our descriptor. */
+		TAILQ_FOREACH(f, &w->files, entry) {
+			if (strcmp(f->path, path) == 0) {
+				f->dirty = 1;
+				f->closed = (mask & IN_CLOSE_WRITE) != 0;
+			}
+		}
 		return;
 	}
 	if ((f = watch_file_find(w, sb.st_dev, sb.st_ino)) != NULL) {
@@ -293,10 +302,10 @@ watch_deleted(struct watcher *w, const char *path)
 			continue;
 		if (fstat(f->fd, &sb) == 0 && sb.st_nlink > 0)
 			continue;  /* another name still holds it */
-		log_msg(LOG_LVL_INFO, "'%s' was deleted; reading what is "
-		    "left of it", path);
+		log_msg(LOG_LVL_INFO, "'%s' was deleted; reading it until "
+		    "it is quiet", path);
 		f->dirty = 1;
-		f->changed_ms = 0;  /* finish it now */
+		f->closed = 1;  /* let go soon after its writer stops */
 	}
 }
 
