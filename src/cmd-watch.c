@@ -182,6 +182,10 @@ watch_level(const char *name)
 	return -1;
 }
 
+/*
+ * fttriage watch: exits 0 after a stop signal or --once, 2 on a usage,
+ * configuration or store error or when another watcher holds the store.
+ */
 int
 cmd_watch(int argc, char **argv)
 {

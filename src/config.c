@@ -203,6 +203,7 @@ config_line(struct config_ctx *cx, char *line)
 	return config_error(cx, "unknown directive '%s'", word);
 }
 
+/* $XDG_CONFIG_HOME/fttriage/config or ~/.config/fttriage/config. */
 char *
 config_default_path(void)
 {
@@ -219,6 +220,7 @@ config_default_path(void)
 	return path;
 }
 
+/* 1 if word is a directive of fttriage.conf(5), else 0. */
 int
 config_known_directive(const char *word)
 {
@@ -230,6 +232,10 @@ config_known_directive(const char *word)
 	return 0;
 }
 
+/*
+ * Read a whole configuration file, all or nothing: NULL with cause
+ * "file:line: message" at the first bad line.  The caller frees it.
+ */
 struct config *
 config_load(const char *path, char **cause)
 {
@@ -295,6 +301,7 @@ config_free_list(char **list, size_t n)
 	free(list);
 }
 
+/* Free a configuration; NULL is fine. */
 void
 config_free(struct config *cfg)
 {
@@ -310,6 +317,7 @@ config_free(struct config *cfg)
 	free(cfg);
 }
 
+/* 1 if path's base name matches an "ignore" glob. */
 int
 config_ignored(const struct config *cfg, const char *path)
 {

@@ -30,6 +30,7 @@
 #include "fttriage.h"
 #include "watch.h"
 
+/* Milliseconds on the monotonic clock, for idle times. */
 uint64_t
 follow_now_ms(void)
 {
@@ -88,6 +89,7 @@ follow_open(const char *path, char **cause)
 	return f;
 }
 
+/* Close the file and drop its state; an open turn is undone. */
 void
 follow_free(struct follow *f)
 {
@@ -109,6 +111,7 @@ follow_idle(struct follow *f)
 	return f->parser == NULL || parser_can_skip(f->parser, "", 0);
 }
 
+/* 1 while the file has unread bytes or its parser has a report open. */
 int
 follow_pending(struct follow *f)
 {
@@ -229,6 +232,10 @@ follow_lines(struct follow *f, int finish, char **cause)
 	return more;
 }
 
+/*
+ * One turn of reading and storing; see watch.h.  The transaction commits
+ * the reports the turn completed with the last safe resume point.
+ */
 int
 follow_read(struct follow *f, struct store *st, const char *project,
     int finish, char **cause)

@@ -46,6 +46,7 @@
 
 struct wdir {
 	int		 wd;
+	int		 depth;       /* below the directory given */
 	char		*path;
 	TAILQ_ENTRY(wdir) entry;
 };
@@ -59,6 +60,7 @@ struct watcher {
 	uint64_t		 errors;
 };
 
+/* A watcher storing into o->store; the caller keeps o's pointers alive. */
 struct watcher *
 watcher_new(const struct watch_opts *o, char **cause)
 {
@@ -79,6 +81,7 @@ watcher_new(const struct watch_opts *o, char **cause)
 	return w;
 }
 
+/* Stop watching and close every file (open turns are undone). */
 void
 watcher_free(struct watcher *w)
 {
@@ -101,6 +104,7 @@ watcher_free(struct watcher *w)
 	free(w);
 }
 
+/* Use cfg from now on (after SIGHUP); the caller frees the old one. */
 void
 watcher_set_config(struct watcher *w, const struct config *cfg)
 {
@@ -247,6 +251,7 @@ watch_dir(struct watcher *w, const char *dir, int depth, char **cause)
 		}
 		d = xcalloc(1, sizeof *d);
 		d->wd = wd;
+		d->depth = depth;
 		d->path = xstrdup(dir);
 		TAILQ_INSERT_TAIL(&w->dirs, d, entry);
 		log_msg(LOG_LVL_INFO, "watching directory '%s'", dir);
@@ -256,6 +261,7 @@ watch_dir(struct watcher *w, const char *dir, int depth, char **cause)
 	return 0;
 }
 
+/* Watch dir (made absolute) and what is below it; 0, or -1 with cause. */
 int
 watcher_add_dir(struct watcher *w, const char *dir, char **cause)
 {
@@ -278,16 +284,6 @@ watcher_add_dir(struct watcher *w, const char *dir, char **cause)
 	rv = watch_dir(w, real, 0, cause);
 	free(real);
 	return rv;
-}
-
-static int
-watch_depth(const char *path)
-{
-	int	n = 0;
-
-	for (; *path != '\0'; path++)
-		n += *path == '/';
-	return n > WATCH_DEPTH_MAX ? WATCH_DEPTH_MAX : n;
 }
 
 /* A name was removed: a file we follow and nobody else holds is done. */
@@ -319,7 +315,7 @@ watch_event(struct watcher *w, const struct inotify_event *ev)
 		log_msg(LOG_LVL_WARN, "inotify queue overflowed; looking at "
 		    "every directory again");
 		TAILQ_FOREACH(d, &w->dirs, entry)
-			watch_dir_scan(w, d->path, watch_depth(d->path));
+			watch_dir_scan(w, d->path, d->depth);
 		return;
 	}
 	if ((d = watch_dir_find(w, ev->wd)) == NULL)
@@ -343,7 +339,7 @@ watch_event(struct watcher *w, const struct inotify_event *ev)
 	xasprintf(&path, "%s/%s", d->path, ev->name);
 	if (ev->mask & IN_ISDIR) {
 		if ((ev->mask & (IN_CREATE | IN_MOVED_TO)) &&
-		    watch_dir(w, path, watch_depth(path), &cause) != 0) {
+		    watch_dir(w, path, d->depth + 1, &cause) != 0) {
 			log_msg(LOG_LVL_WARN, "%s", cause);
 			free(cause);
 		}
@@ -473,6 +469,7 @@ watch_timeout(struct watcher *w)
 	return first - now > INT_MAX ? INT_MAX : (int)(first - now);
 }
 
+/* The event loop; see fttriage.h. */
 int
 watcher_run(struct watcher *w, volatile sig_atomic_t *stop,
     volatile sig_atomic_t *hup, void (*reload)(void *), void *arg,
