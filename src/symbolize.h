@@ -1,0 +1,64 @@
+/*
+ * symbolize.h: the symbolizer's inside, shared by symbolize.c, elf.c,
+ * dwarf.c and the symbolize command.
+ *
+ * Three layers: an ELF object (elf.c: a file opened safely, its symbol
+ * table, build-id and debug link), the DWARF information of one object
+ * (dwarf.c: compile units, inline chains and line tables, indexed on first
+ * use), and the modules a symbolizer has found and keeps (symbolize.c).
+ * No libelf or libdwarf type crosses this header.
+ */
+#ifndef FTTRIAGE_SYMBOLIZE_H
+#define FTTRIAGE_SYMBOLIZE_H
+
+#include <stdint.h>
+
+/* The largest module or debug file we agree to open. */
+#define SYM_FILE_MAX	((uint64_t)8 << 30)
+
+/* The deepest inline chain reported for one address. */
+#define SYM_CHAIN_MAX	64
+
+/* One frame of an answer; strings are owned by the module. */
+struct sym_frame {
+	const char	*function;	/* NULL when unknown */
+	const char	*file;		/* NULL when unknown */
+	unsigned	 line;
+	unsigned	 column;
+};
+
+/* The answer for one address: frames innermost first. */
+struct sym_answer {
+	struct sym_frame frames[SYM_CHAIN_MAX];
+	size_t		 nframes;
+};
+
+/* elf.c */
+struct elfobj;
+struct elfobj	*elfobj_open(const char *path, char **cause);
+void		 elfobj_free(struct elfobj *);
+const char	*elfobj_path(const struct elfobj *);
+const char	*elfobj_build_id(const struct elfobj *);
+const char	*elfobj_debuglink(const struct elfobj *, uint32_t *crc);
+int		 elfobj_has_dwarf(const struct elfobj *);
+const char	*elfobj_symbol(const struct elfobj *, uint64_t addr);
+void		*elfobj_handle(struct elfobj *);
+int		 elfobj_fd(const struct elfobj *);
+int		 elfobj_crc32(struct elfobj *, uint32_t *crc, char **cause);
+
+/* dwarf.c */
+struct dbginfo;
+struct dbginfo	*dbginfo_open(struct elfobj *, char **cause);
+void		 dbginfo_free(struct dbginfo *);
+int		 dbginfo_lookup(struct dbginfo *, uint64_t addr,
+		    struct sym_answer *, char **cause);
+
+/* symbolize.c */
+struct symbolizer;
+int		 symbolizer_lookup(struct symbolizer *, const char *module,
+		    const char *path_hint, const char *build_id,
+		    uint64_t addr, struct sym_answer *);
+int		 symbolizer_lookup_path(struct symbolizer *, const char *path,
+		    uint64_t addr, struct sym_answer *, char **cause);
+
+#endif
