@@ -75,6 +75,7 @@ struct cunit {
 	uint16_t	 version;
 	int		 state;		/* 0 not indexed, 1 indexed, -1 failed */
 	char		*comp_dir;
+	int		 file0_is_1;	/* see read_lines */
 
 	struct dierec	*dies;
 	size_t		 ndies, capdies;
@@ -154,6 +155,23 @@ form_is_address(Dwarf_Half form)
 		return 1;
 	}
 	return 0;
+}
+
+/* An unsigned constant, DWARF 5's DW_FORM_implicit_const included. */
+static int
+attr_udata(Dwarf_Attribute a, Dwarf_Unsigned *u, Dwarf_Error *err)
+{
+	Dwarf_Half	 form;
+	Dwarf_Signed	 v;
+	int		 res;
+
+	if ((res = dwarf_whatform(a, &form, err)) != DW_DLV_OK)
+		return res;
+	if (form != DW_FORM_implicit_const)
+		return dwarf_formudata(a, u, err);
+	if ((res = dwarf_formsdata(a, &v, err)) == DW_DLV_OK)
+		*u = v < 0 ? 0 : (Dwarf_Unsigned)v;
+	return res;
 }
 
 /* Append the ranges of a DW_AT_ranges attribute. */
@@ -247,6 +265,7 @@ struct dieattrs {
 	uint64_t	 call_file;
 	unsigned	 call_line, call_column;
 	const char	*comp_dir;
+	const char	*producer;
 };
 
 /*
@@ -299,7 +318,7 @@ read_die_attrs(struct dbginfo *di, Dwarf_Die die, unsigned version,
 			if (form_is_address(form))
 				res = dwarf_formaddr(list[i], &addr, &err);
 			else {
-				res = dwarf_formudata(list[i], &u, &err);
+				res = attr_udata(list[i], &u, &err);
 				addr = u;
 				da->high_is_offset = 1;
 			}
@@ -317,7 +336,7 @@ read_die_attrs(struct dbginfo *di, Dwarf_Die die, unsigned version,
 		case DW_AT_call_file:
 		case DW_AT_call_line:
 		case DW_AT_call_column:
-			if (dwarf_formudata(list[i], &u, &err) != DW_DLV_OK) {
+			if (attr_udata(list[i], &u, &err) != DW_DLV_OK) {
 				dbg_error(di, err, "call site", cause);
 				rc = -1;
 				break;
@@ -330,12 +349,16 @@ read_die_attrs(struct dbginfo *di, Dwarf_Die die, unsigned version,
 				da->call_column = u > 0xffffffffu ? 0 : (unsigned)u;
 			break;
 		case DW_AT_comp_dir:
+		case DW_AT_producer:
 			if (dwarf_formstring(list[i], &s, &err) != DW_DLV_OK) {
-				dbg_error(di, err, "comp_dir", cause);
+				dbg_error(di, err, "unit string", cause);
 				rc = -1;
 				break;
 			}
-			da->comp_dir = s;
+			if (at == DW_AT_comp_dir)
+				da->comp_dir = s;
+			else
+				da->producer = s;
 			break;
 		}
 	}
@@ -485,6 +508,8 @@ read_units(struct dbginfo *di, char **cause)
 		cu->off = off;
 		cu->version = version;
 		cu->comp_dir = da.comp_dir ? xstrdup(da.comp_dir) : NULL;
+		cu->file0_is_1 = FTDW_V5_FILE_STARTS_AT_0 && version >= 5 &&
+		    da.producer != NULL && strncmp(da.producer, "GNU ", 4) == 0;
 		for (i = 0; i < one.n; i++)
 			rlist_add(&rl, one.v[i].lo, one.v[i].hi,
 			    (uint32_t)di->ncus);
@@ -788,9 +813,10 @@ read_files(struct dbginfo *di, struct cunit *cu, Dwarf_Line_Context ctx,
 	if (ndirs < 0 || ndirs > 1000000)
 		ndirs = 0;
 	dirs = xcalloc((size_t)ndirs + 1, sizeof *dirs);
-	/* libdwarf numbers include directories from 1 in every version. */
+	/* libdwarf numbers include directories from 1 before DWARF 5. */
 	for (i = 0; i < ndirs; i++)
-		if (dwarf_srclines_include_dir_data(ctx, i + 1, &name,
+		if (dwarf_srclines_include_dir_data(ctx,
+		    version >= 5 ? i : i + 1, &name,
 		    &err) == DW_DLV_OK)
 			dirs[i] = name;
 		else if (err != NULL) {
@@ -895,6 +921,13 @@ read_lines(struct dbginfo *di, struct cunit *cu, Dwarf_Die cudie,
 		r->addr = addr;
 		r->line = lineno > 0xffffffffu ? 0 : (uint32_t)lineno;
 		r->column = col > 0xffff ? 0 : (uint16_t)col;
+		/*
+		 * Some libdwarf releases start a DWARF 5 sequence with file
+		 * 0 where the standard says 1.  GCC never selects file 0, so
+		 * in its units a 0 can only be that default.
+		 */
+		if (fileno == 0 && cu->file0_is_1)
+			fileno = 1;
 		r->file = fileno > 0xffffffffu ? 0xffffffffu : (uint32_t)fileno;
 		r->endseq = endseq != 0;
 		if (!open_seq) {

@@ -10,7 +10,7 @@
  * .gnu_debuglink name and checksum, and whether DWARF is present.
  *
  * Symbol look-up follows llvm-symbolizer: of several symbols at one address
- * the one with the largest size (then the greatest name) is kept; the
+ * the one with the largest size (then the later in the table) is kept; the
  * nearest symbol at or below the address answers, unless it has a size
  * and the address lies past its end.
  */
@@ -33,6 +33,8 @@ struct elfsym {
 	uint64_t	 addr;
 	uint64_t	 size;
 	const char	*name;		/* inside the mapped string table */
+	const char	*file;		/* STT_FILE before a local, or NULL */
+	size_t		 order;		/* position in the symbol table */
 };
 
 struct elfobj {
@@ -67,7 +69,7 @@ elfsym_cmp(const void *a, const void *b)
 		return x->addr < y->addr ? -1 : 1;
 	if (x->size != y->size)
 		return x->size < y->size ? -1 : 1;
-	return strcmp(x->name, y->name);
+	return x->order < y->order ? -1 : x->order > y->order;
 }
 
 /* Read the function symbols of one symbol table section. */
@@ -77,7 +79,7 @@ elfobj_read_symtab(struct elfobj *eo, Elf_Scn *scn, const GElf_Shdr *sh)
 	Elf_Data	*data;
 	GElf_Sym	 sym;
 	size_t		 i, n;
-	const char	*name;
+	const char	*name, *file = NULL;
 	int		 type;
 
 	if (sh->sh_entsize == 0 || (data = elf_getdata(scn, NULL)) == NULL)
@@ -88,6 +90,10 @@ elfobj_read_symtab(struct elfobj *eo, Elf_Scn *scn, const GElf_Shdr *sh)
 		if (gelf_getsym(data, (int)i, &sym) == NULL)
 			break;
 		type = GELF_ST_TYPE(sym.st_info);
+		if (type == STT_FILE) {
+			file = elf_strptr(eo->elf, sh->sh_link, sym.st_name);
+			continue;
+		}
 		if (type != STT_FUNC && type != STT_GNU_IFUNC)
 			continue;
 		if (sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE)
@@ -98,6 +104,9 @@ elfobj_read_symtab(struct elfobj *eo, Elf_Scn *scn, const GElf_Shdr *sh)
 		eo->syms[eo->nsyms].addr = sym.st_value;
 		eo->syms[eo->nsyms].size = sym.st_size;
 		eo->syms[eo->nsyms].name = name;
+		eo->syms[eo->nsyms].order = eo->nsyms;
+		eo->syms[eo->nsyms].file =
+		    GELF_ST_BIND(sym.st_info) == STB_LOCAL ? file : NULL;
 		eo->nsyms++;
 	}
 }
@@ -324,10 +333,11 @@ elfobj_has_dwarf(const struct elfobj *eo)
 
 /*
  * The function symbol covering addr, as llvm-symbolizer chooses it, or
- * NULL.  The name is owned by the object.
+ * NULL; *file is set to the STT_FILE name that precedes a local symbol, or
+ * NULL.  Both are owned by the object.
  */
 const char *
-elfobj_symbol(const struct elfobj *eo, uint64_t addr)
+elfobj_symbol(const struct elfobj *eo, uint64_t addr, const char **file)
 {
 	size_t			 lo = 0, hi = eo->nsyms, mid;
 	const struct elfsym	*s;
@@ -340,11 +350,14 @@ elfobj_symbol(const struct elfobj *eo, uint64_t addr)
 		else
 			hi = mid;
 	}
+	*file = NULL;
 	if (lo == 0)
 		return NULL;
 	s = &eo->syms[lo - 1];
 	if (s->size != 0 && addr - s->addr >= s->size)
 		return NULL;
+	if (s->file != NULL && *s->file != '\0')
+		*file = s->file;
 	return s->name;
 }
 

@@ -474,7 +474,8 @@ module_find(struct symbolizer *sym, const char *name, const char *hint,
 static void
 module_answer(struct module *m, uint64_t addr, struct sym_answer *ans)
 {
-	const char	*name = NULL;
+	const char	*name = NULL, *file = NULL;
+	struct sym_frame *outer;
 	char		*cause = NULL;
 
 	ans->nframes = 0;
@@ -491,11 +492,16 @@ module_answer(struct module *m, uint64_t addr, struct sym_answer *ans)
 	}
 	/* The symbol table names the outermost frame, as in LLVM. */
 	if (m->eo != NULL)
-		name = elfobj_symbol(m->eo, addr);
+		name = elfobj_symbol(m->eo, addr, &file);
 	else if (m->deo != NULL)
-		name = elfobj_symbol(m->deo, addr);
-	if (name != NULL)
-		ans->frames[ans->nframes - 1].function = name;
+		name = elfobj_symbol(m->deo, addr, &file);
+	outer = &ans->frames[ans->nframes - 1];
+	if (name != NULL) {
+		outer->function = name;
+		/* A local symbol's STT_FILE stands in for a missing file. */
+		if (outer->file == NULL && file != NULL)
+			outer->file = file;
+	}
 }
 
 /*
