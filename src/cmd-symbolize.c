@@ -266,7 +266,12 @@ parse_frame(const char *p, size_t len, struct fline *fl)
 static void
 put_loc(FILE *out, const struct sym_frame *f)
 {
-	fputs(f->file, out);
+	const char	*file = f->file;
+
+	/* The sanitizers print "./x.c" as "x.c"; so do we. */
+	if (file[0] == '.' && file[1] == '/')
+		file += 2;
+	fputs(file, out);
 	if (f->line > 0) {
 		fprintf(out, ":%u", f->line);
 		if (f->column > 0)

@@ -548,6 +548,10 @@ dbginfo_open(struct elfobj *eo, char **cause)
 	*cause = NULL;
 	if (!elfobj_has_dwarf(eo))
 		return NULL;
+	if (elfobj_dwarf_problem(eo) != NULL) {
+		*cause = xstrdup(elfobj_dwarf_problem(eo));
+		return NULL;
+	}
 	if (!alloc_flag_set) {
 		/* We free what we allocate: skip libdwarf's tracking. */
 		dwarf_set_de_alloc_flag(0);

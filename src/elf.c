@@ -46,6 +46,7 @@ struct elfobj {
 	char		*debuglink;	/* file name, or NULL */
 	uint32_t	 debuglink_crc;
 	int		 has_dwarf;
+	char		*dwarf_problem;	/* why libdwarf must not see it */
 	struct elfsym	*syms;
 	size_t		 nsyms;
 };
@@ -176,6 +177,53 @@ elfobj_read_debuglink(struct elfobj *eo, Elf_Scn *scn, int big_endian)
 		    p[off];
 }
 
+/*
+ * Whether the unit headers of a DWARF 5 .debug_rnglists or .debug_loclists
+ * section hold together.  libdwarf 20210528 frees memory twice on some
+ * corrupt headers, so they are checked before it sees them.
+ */
+static int
+lists_ok(const unsigned char *p, size_t len, int big_endian)
+{
+	size_t		 off = 0, hdr, osz, k;
+	uint64_t	 ulen, count;
+
+	while (off < len) {
+		if (len - off < 4)
+			return 0;
+		for (ulen = 0, k = 0; k < 4; k++)
+			ulen |= (uint64_t)p[off + (big_endian ? 3 - k : k)] <<
+			    (8 * k);
+		osz = 4;
+		hdr = 4;
+		if (ulen == 0xffffffffu) {
+			if (len - off < 12)
+				return 0;
+			for (ulen = 0, k = 0; k < 8; k++)
+				ulen |= (uint64_t)p[off + 4 +
+				    (big_endian ? 7 - k : k)] << (8 * k);
+			osz = 8;
+			hdr = 12;
+		} else if (ulen >= 0xfffffff0u)
+			return 0;
+		if (ulen < 8 || ulen > len - off - hdr)
+			return 0;
+		/* version 5, address size 4 or 8, no segments */
+		if (p[off + hdr + (big_endian ? 1 : 0)] != 5 ||
+		    p[off + hdr + (big_endian ? 0 : 1)] != 0 ||
+		    (p[off + hdr + 2] != 4 && p[off + hdr + 2] != 8) ||
+		    p[off + hdr + 3] != 0)
+			return 0;
+		for (count = 0, k = 0; k < 4; k++)
+			count |= (uint64_t)p[off + hdr + 4 +
+			    (big_endian ? 3 - k : k)] << (8 * k);
+		if (count > (ulen - 8) / osz)
+			return 0;
+		off += hdr + ulen;
+	}
+	return 1;
+}
+
 /* Walk the sections once and keep what symbolization needs. */
 static int
 elfobj_scan(struct elfobj *eo, char **cause)
@@ -198,10 +246,25 @@ elfobj_scan(struct elfobj *eo, char **cause)
 		    elf_errmsg(-1));
 		return -1;
 	}
+	if (eh.e_shoff == 0 || eh.e_shnum == 0 ||
+	    eh.e_shoff > eo->size ||
+	    (uint64_t)eh.e_shnum * eh.e_shentsize > eo->size - eh.e_shoff) {
+		xasprintf(cause, "ELF file '%s' is truncated or corrupt: no "
+		    "section headers within its %llu bytes", eo->path,
+		    (unsigned long long)eo->size);
+		return -1;
+	}
 	while ((scn = elf_nextscn(eo->elf, scn)) != NULL) {
 		if (gelf_getshdr(scn, &sh) == NULL) {
 			xasprintf(cause, "cannot read section header of '%s': "
 			    "%s", eo->path, elf_errmsg(-1));
+			return -1;
+		}
+		if (sh.sh_type != SHT_NOBITS && (sh.sh_offset > eo->size ||
+		    sh.sh_size > eo->size - sh.sh_offset)) {
+			xasprintf(cause, "ELF file '%s' is truncated or corrupt: "
+			    "section %zu lies past its end", eo->path,
+			    elf_ndxscn(scn));
 			return -1;
 		}
 		name = elf_strptr(eo->elf, shstrndx, sh.sh_name);
@@ -220,6 +283,15 @@ elfobj_scan(struct elfobj *eo, char **cause)
 		    eo->debuglink == NULL)
 			elfobj_read_debuglink(eo, scn,
 			    eh.e_ident[EI_DATA] == ELFDATA2MSB);
+		else if ((strcmp(name, ".debug_rnglists") == 0 ||
+		    strcmp(name, ".debug_loclists") == 0) &&
+		    (sh.sh_flags & SHF_COMPRESSED) == 0 &&
+		    eo->dwarf_problem == NULL &&
+		    (data = elf_rawdata(scn, NULL)) != NULL &&
+		    !lists_ok(data->d_buf, data->d_size,
+		    eh.e_ident[EI_DATA] == ELFDATA2MSB))
+			xasprintf(&eo->dwarf_problem, "bad DWARF in '%s': "
+			    "corrupt %s header", eo->path, name);
 		else if ((strcmp(name, ".debug_info") == 0 ||
 		    strcmp(name, ".zdebug_info") == 0) &&
 		    sh.sh_type != SHT_NOBITS && sh.sh_size > 0)
@@ -297,6 +369,7 @@ elfobj_free(struct elfobj *eo)
 	free(eo->path);
 	free(eo->build_id);
 	free(eo->debuglink);
+	free(eo->dwarf_problem);
 	free(eo->syms);
 	free(eo);
 }
@@ -322,6 +395,13 @@ elfobj_debuglink(const struct elfobj *eo, uint32_t *crc)
 	if (crc != NULL)
 		*crc = eo->debuglink_crc;
 	return eo->debuglink;
+}
+
+/* Why the object's DWARF must not be read, or NULL; owned by the object. */
+const char *
+elfobj_dwarf_problem(const struct elfobj *eo)
+{
+	return eo->dwarf_problem;
 }
 
 /* Whether the object carries a non-empty .debug_info. */

@@ -5,8 +5,9 @@
  * A symbolizer finds and keeps modules.  A frame's module is found, in
  * order, by the full path the report printed (the frame's own, or the path
  * of the SUMMARY line when the basenames agree), by the path itself when it
- * is one, by basename among the files under the --symbols roots (indexed
- * once, on first need), and by the printed build-id in the .build-id trees
+ * is one, by basename among the modules already opened under a full path,
+ * among the files under the --symbols roots (indexed once, on first need),
+ * and by the printed build-id in the .build-id trees
  * of the debug directories.  A file whose build-id differs from the printed
  * one is never used.  Each module is opened once: its separate debug file
  * is looked for by build-id, then by .gnu_debuglink (checked by build-id or
@@ -447,6 +448,17 @@ module_find(struct symbolizer *sym, const char *name, const char *hint,
 	if (m == NULL && name != NULL && name[0] == '/' &&
 	    module_fits(c = module_open(sym, name), build_id))
 		m = c;
+	/* A module met under its full path earlier in the log. */
+	if (m == NULL && name != NULL && name[0] != '/') {
+		base = path_basename(name);
+		for (i = 0; m == NULL && i < sym->nmods; i++) {
+			c = sym->mods[i];
+			if (c->eo != NULL &&
+			    strcmp(path_basename(c->path), base) == 0 &&
+			    module_fits(c, build_id))
+				m = c;
+		}
+	}
 	if (m == NULL && name != NULL && sym->nroots > 0) {
 		index_roots(sym);
 		base = path_basename(name);

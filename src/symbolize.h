@@ -41,6 +41,7 @@ const char	*elfobj_path(const struct elfobj *);
 const char	*elfobj_build_id(const struct elfobj *);
 const char	*elfobj_debuglink(const struct elfobj *, uint32_t *crc);
 int		 elfobj_has_dwarf(const struct elfobj *);
+const char	*elfobj_dwarf_problem(const struct elfobj *);
 const char	*elfobj_symbol(const struct elfobj *, uint64_t addr,
 		    const char **file);
 void		*elfobj_handle(struct elfobj *);
