@@ -632,47 +632,126 @@ amap_upper(const struct cunit *cu, uint64_t addr)
 	return lo;
 }
 
-/* Set map[key] = (hi, die), inserting in order when key is new. */
+/* Note a range of a DIE; amap_build turns the notes into the map. */
 static void
-amap_set(struct cunit *cu, uint64_t key, uint64_t hi, uint32_t die)
+amap_note(struct cunit *cu, uint64_t lo, uint64_t hi, uint32_t die)
 {
-	size_t	pos = amap_upper(cu, key);
-
-	if (pos > 0 && cu->map[pos - 1].lo == key) {
-		cu->map[pos - 1].hi = hi;
-		cu->map[pos - 1].die = die;
-		return;
-	}
 	if (cu->nmap == cu->capmap) {
 		cu->capmap = cu->capmap ? cu->capmap * 2 : 256;
 		cu->map = xreallocarray(cu->map, cu->capmap, sizeof *cu->map);
 	}
-	memmove(&cu->map[pos + 1], &cu->map[pos],
-	    (cu->nmap - pos) * sizeof *cu->map);
-	cu->map[pos].lo = key;
-	cu->map[pos].hi = hi;
-	cu->map[pos].die = die;
+	cu->map[cu->nmap].lo = lo;
+	cu->map[cu->nmap].hi = hi;
+	cu->map[cu->nmap].die = die;
 	cu->nmap++;
 }
 
+static int
+amap_cmp(const void *a, const void *b)
+{
+	const struct amap *x = a, *y = b;
+
+	if (x->lo != y->lo)
+		return x->lo < y->lo ? -1 : 1;
+	return x->die < y->die ? -1 : x->die > y->die;
+}
+
+static int
+u64_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* The max-heap of the sweep, by DIE index (pre-order position). */
+static void
+heap_push(uint32_t *h, size_t *n, const struct amap *e, uint32_t v)
+{
+	size_t	i = (*n)++, p;
+
+	h[i] = v;
+	while (i > 0 && e[h[p = (i - 1) / 2]].die < e[h[i]].die) {
+		v = h[p];
+		h[p] = h[i];
+		h[i] = v;
+		i = p;
+	}
+}
+
+static void
+heap_pop(uint32_t *h, size_t *n, const struct amap *e)
+{
+	size_t		i = 0, l, m;
+	uint32_t	v;
+
+	h[0] = h[--(*n)];
+	for (;;) {
+		l = 2 * i + 1;
+		m = i;
+		if (l < *n && e[h[l]].die > e[h[m]].die)
+			m = l;
+		if (l + 1 < *n && e[h[l + 1]].die > e[h[m]].die)
+			m = l + 1;
+		if (m == i)
+			break;
+		v = h[m];
+		h[m] = h[i];
+		h[i] = v;
+		i = m;
+	}
+}
+
 /*
- * Add [lo, hi) for a DIE the way LLVM's address-to-DIE map does: a range
- * inside an earlier one splits it, and the later DIE wins.
+ * Build the sorted map from the noted ranges: each address belongs to the
+ * last DIE, in DIE order, whose range holds it.  DIEs are noted parents
+ * first, so this is the innermost subroutine, as in LLVM's address map.
  */
 static void
-amap_insert(struct cunit *cu, uint64_t lo, uint64_t hi, uint32_t die)
+amap_build(struct cunit *cu)
 {
-	size_t		 pos = amap_upper(cu, lo);
-	struct amap	 b;
+	struct amap	*e = cu->map, *out;
+	uint64_t	*b;
+	uint32_t	*h;
+	size_t		 n = cu->nmap, nb = 0, nh = 0, no = 0, i, j = 0, k;
 
-	if (pos > 0 && lo < cu->map[pos - 1].hi) {
-		b = cu->map[pos - 1];
-		if (hi < b.hi)
-			amap_set(cu, hi, b.hi, b.die);
-		if (lo > b.lo)
-			cu->map[pos - 1].hi = lo;
+	if (n == 0)
+		return;
+	qsort(e, n, sizeof *e, amap_cmp);
+	b = xreallocarray(NULL, 2 * n, sizeof *b);
+	for (i = 0; i < n; i++) {
+		b[nb++] = e[i].lo;
+		b[nb++] = e[i].hi;
 	}
-	amap_set(cu, lo, hi, die);
+	qsort(b, nb, sizeof *b, u64_cmp);
+	for (i = 0, k = 0; i < nb; i++)
+		if (k == 0 || b[k - 1] != b[i])
+			b[k++] = b[i];
+	nb = k;
+	h = xreallocarray(NULL, n, sizeof *h);
+	out = xreallocarray(NULL, 2 * n + 1, sizeof *out);
+	for (k = 0; k + 1 < nb; k++) {
+		while (j < n && e[j].lo <= b[k])
+			heap_push(h, &nh, e, (uint32_t)j++);
+		while (nh > 0 && e[h[0]].hi <= b[k])
+			heap_pop(h, &nh, e);
+		if (nh == 0)
+			continue;
+		if (no > 0 && out[no - 1].die == e[h[0]].die &&
+		    out[no - 1].hi == b[k])
+			out[no - 1].hi = b[k + 1];
+		else if (no < 2 * n + 1) {
+			out[no].lo = b[k];
+			out[no].hi = b[k + 1];
+			out[no].die = e[h[0]].die;
+			no++;
+		}
+	}
+	free(b);
+	free(h);
+	free(cu->map);
+	cu->map = out;
+	cu->nmap = cu->capmap = no;
 }
 
 static int32_t
@@ -754,7 +833,7 @@ cu_walk(struct dbginfo *di, struct cunit *cu, Dwarf_Die die, int32_t parent,
 					cu->dies[idx].call_column =
 					    da.call_column;
 					for (i = 0; i < tmp->n; i++)
-						amap_insert(cu, tmp->v[i].lo,
+						amap_note(cu, tmp->v[i].lo,
 						    tmp->v[i].hi, (uint32_t)idx);
 				}
 			}
@@ -999,6 +1078,7 @@ cu_load(struct dbginfo *di, struct cunit *cu, char **cause)
 	if (rc != 0)
 		return -1;
 	qsort(cu->seqs, cu->nseqs, sizeof *cu->seqs, lseq_cmp);
+	amap_build(cu);
 	cu->state = 1;
 	return 0;
 }
