@@ -6,8 +6,7 @@
  * and later releases dropped libelf, open from a file descriptor with a
  * shorter dwarf_init_b, and finish without an error pointer.  configure
  * probes which shape is present (HAVE_DWARF_ELF_INIT_B, HAVE_DWARF_INIT_PATH)
- * and dwarf.c calls only the two wrappers below for these operations, and
- * reads one known difference in behaviour from FTDW_V5_FILE_STARTS_AT_0.
+ * and dwarf.c calls only the two wrappers below for these operations.
  *
  * Every libdwarf call made by fttriage passes a Dwarf_Error pointer: given
  * none, libdwarf 20210528 calls abort() on the first malformed byte.
@@ -24,9 +23,6 @@
 #endif
 
 #if defined(HAVE_DWARF_ELF_INIT_B)
-
-/* Its DWARF 5 line programs start with file register 0, not 1. */
-#define FTDW_V5_FILE_STARTS_AT_0 1
 
 /* libdwarf 2021: reuse the libelf handle the object is already open with. */
 static inline int
@@ -46,8 +42,6 @@ ftdw_finish(Dwarf_Debug dbg)
 }
 
 #elif defined(HAVE_DWARF_INIT_PATH)
-
-#define FTDW_V5_FILE_STARTS_AT_0 0
 
 /* libdwarf 0.x and later: its own reader, from the open descriptor. */
 static inline int

@@ -6,8 +6,9 @@
  * ranges of each unit, merged into one sorted table.  The first look-up
  * that lands in a unit indexes that unit, once: its subprograms and
  * inlined subroutines become a sorted map from address ranges to DIEs, and
- * its line table a sorted list of rows grouped in sequences; both are then
- * searched by bisection, and nothing is read again for later addresses.
+ * its line table (decoded by dwarf-line.c) a sorted list of rows grouped in
+ * sequences; both are then searched by bisection, and nothing is read again
+ * for later addresses.
  * Function names are resolved only for DIEs that appear in an answer.
  *
  * The answer is the one llvm-symbolizer --inlining gives: the innermost
@@ -55,40 +56,21 @@ struct amap {
 	uint32_t	 die;
 };
 
-struct lrow {
-	uint64_t	 addr;
-	uint32_t	 line;
-	uint16_t	 column;
-	uint16_t	 endseq;
-	uint32_t	 file;
-};
-
-struct lseq {
-	uint64_t	 lo;
-	uint64_t	 hi;
-	size_t		 first;		/* first row */
-	size_t		 last;		/* one past the end_sequence row */
-};
-
 struct cunit {
 	Dwarf_Off	 off;		/* of the unit DIE */
 	uint16_t	 version;
 	int		 state;		/* 0 not indexed, 1 indexed, -1 failed */
 	char		*comp_dir;
-	int		 file0_is_1;	/* see read_lines */
 
 	struct dierec	*dies;
 	size_t		 ndies, capdies;
 	struct amap	*map;
 	size_t		 nmap, capmap;
 
-	struct lrow	*rows;
-	size_t		 nrows;
-	struct lseq	*seqs;
-	size_t		 nseqs;
-	char		**files;	/* by the line table's file number */
-	size_t		 nfiles;
-	size_t		 file_base;	/* number of files[0] */
+	uint16_t	 addr_size;
+	uint64_t	 stmt_list;	/* offset in .debug_line */
+	int		 has_lines;
+	struct line_table lt;
 };
 
 struct crange {
@@ -100,6 +82,8 @@ struct crange {
 struct dbginfo {
 	Dwarf_Debug	 dbg;
 	char		*path;
+	struct dwsects	 sects;
+	int		 big_endian;
 	struct cunit	*cus;
 	size_t		 ncus;
 	struct crange	*ranges;
@@ -265,7 +249,8 @@ struct dieattrs {
 	uint64_t	 call_file;
 	unsigned	 call_line, call_column;
 	const char	*comp_dir;
-	const char	*producer;
+	uint64_t	 stmt_list;
+	int		 has_stmt_list;
 };
 
 /*
@@ -282,6 +267,7 @@ read_die_attrs(struct dbginfo *di, Dwarf_Die die, unsigned version,
 	Dwarf_Half	 at, form;
 	Dwarf_Unsigned	 u;
 	Dwarf_Addr	 addr;
+	Dwarf_Off	 ref;
 	char		*s;
 	int		 res, rc = 0;
 
@@ -349,16 +335,22 @@ read_die_attrs(struct dbginfo *di, Dwarf_Die die, unsigned version,
 				da->call_column = u > 0xffffffffu ? 0 : (unsigned)u;
 			break;
 		case DW_AT_comp_dir:
-		case DW_AT_producer:
 			if (dwarf_formstring(list[i], &s, &err) != DW_DLV_OK) {
-				dbg_error(di, err, "unit string", cause);
+				dbg_error(di, err, "comp_dir", cause);
 				rc = -1;
 				break;
 			}
-			if (at == DW_AT_comp_dir)
-				da->comp_dir = s;
-			else
-				da->producer = s;
+			da->comp_dir = s;
+			break;
+		case DW_AT_stmt_list:
+			if (dwarf_global_formref(list[i], &ref, &err) !=
+			    DW_DLV_OK) {
+				dbg_error(di, err, "stmt_list", cause);
+				rc = -1;
+				break;
+			}
+			da->stmt_list = ref;
+			da->has_stmt_list = 1;
 			break;
 		}
 	}
@@ -508,8 +500,9 @@ read_units(struct dbginfo *di, char **cause)
 		cu->off = off;
 		cu->version = version;
 		cu->comp_dir = da.comp_dir ? xstrdup(da.comp_dir) : NULL;
-		cu->file0_is_1 = FTDW_V5_FILE_STARTS_AT_0 && version >= 5 &&
-		    da.producer != NULL && strncmp(da.producer, "GNU ", 4) == 0;
+		cu->addr_size = asz;
+		cu->stmt_list = da.stmt_list;
+		cu->has_lines = da.has_stmt_list;
 		for (i = 0; i < one.n; i++)
 			rlist_add(&rl, one.v[i].lo, one.v[i].hi,
 			    (uint32_t)di->ncus);
@@ -559,6 +552,15 @@ dbginfo_open(struct elfobj *eo, char **cause)
 	}
 	di = xcalloc(1, sizeof *di);
 	di->path = xstrdup(elfobj_path(eo));
+	di->big_endian = elfobj_big_endian(eo);
+	if (elfobj_section(eo, ".debug_line", &di->sects.line, cause) != 0 ||
+	    elfobj_section(eo, ".debug_str", &di->sects.str, cause) != 0 ||
+	    elfobj_section(eo, ".debug_line_str", &di->sects.line_str,
+	    cause) != 0) {
+		free(di->path);
+		free(di);
+		return NULL;
+	}
 	res = ftdw_init(elfobj_handle(eo), elfobj_fd(eo), &di->dbg, &err);
 	if (res == DW_DLV_NO_ENTRY) {
 		free(di->path);
@@ -592,7 +594,7 @@ void
 dbginfo_free(struct dbginfo *di)
 {
 	struct cunit	*cu;
-	size_t		 i, j;
+	size_t		 i;
 
 	if (di == NULL)
 		return;
@@ -601,11 +603,7 @@ dbginfo_free(struct dbginfo *di)
 		free(cu->comp_dir);
 		free(cu->dies);
 		free(cu->map);
-		free(cu->rows);
-		free(cu->seqs);
-		for (j = 0; j < cu->nfiles; j++)
-			free(cu->files[j]);
-		free(cu->files);
+		line_table_release(&cu->lt);
 	}
 	free(di->cus);
 	free(di->ranges);
@@ -858,196 +856,6 @@ cu_walk(struct dbginfo *di, struct cunit *cu, Dwarf_Die die, int32_t parent,
 	return 0;
 }
 
-/* ---- the line table of one unit ------------------------------------------ */
-
-/* Append a path component the way llvm::sys::path::append does. */
-static void
-path_append(struct buf *b, const char *c)
-{
-	if (c == NULL || *c == '\0')
-		return;
-	if (b->len > 0 && b->data[b->len - 1] == '/') {
-		while (*c == '/')
-			c++;
-		buf_adds(b, c);
-		return;
-	}
-	if (*c != '/' && b->len > 0)
-		buf_addc(b, '/');
-	buf_adds(b, c);
-}
-
-static int
-read_files(struct dbginfo *di, struct cunit *cu, Dwarf_Line_Context ctx,
-    Dwarf_Unsigned version, char **cause)
-{
-	Dwarf_Error	 err = NULL;
-	Dwarf_Signed	 base, count, end, ndirs, i;
-	Dwarf_Unsigned	 dir, mtime, flen;
-	Dwarf_Form_Data16 *md5;
-	const char	*name, *incdir, **dirs = NULL;
-	struct buf	 b;
-	int		 rc = 0;
-
-	if (dwarf_srclines_include_dir_count(ctx, &ndirs, &err) != DW_DLV_OK) {
-		dbg_error(di, err, "include directories", cause);
-		return -1;
-	}
-	if (ndirs < 0 || ndirs > 1000000)
-		ndirs = 0;
-	dirs = xcalloc((size_t)ndirs + 1, sizeof *dirs);
-	/* libdwarf numbers include directories from 1 before DWARF 5. */
-	for (i = 0; i < ndirs; i++)
-		if (dwarf_srclines_include_dir_data(ctx,
-		    version >= 5 ? i : i + 1, &name,
-		    &err) == DW_DLV_OK)
-			dirs[i] = name;
-		else if (err != NULL) {
-			dwarf_dealloc_error(di->dbg, err);
-			err = NULL;
-		}
-	if (dwarf_srclines_files_indexes(ctx, &base, &count, &end,
-	    &err) != DW_DLV_OK) {
-		dbg_error(di, err, "file names", cause);
-		free(dirs);
-		return -1;
-	}
-	if (count < 0 || count > 1000000 || end < base)
-		count = 0;
-	cu->file_base = base < 0 ? 0 : (size_t)base;
-	cu->files = xcalloc((size_t)count + 1, sizeof *cu->files);
-	buf_init(&b, 64 * 1024);
-	for (i = 0; i < count; i++) {
-		if (dwarf_srclines_files_data_b(ctx, base + i, &name, &dir,
-		    &mtime, &flen, &md5, &err) != DW_DLV_OK) {
-			if (err != NULL) {
-				dwarf_dealloc_error(di->dbg, err);
-				err = NULL;
-			}
-			continue;
-		}
-		if (name == NULL)
-			continue;
-		if (name[0] == '/') {
-			cu->files[i] = xstrdup(name);
-			continue;
-		}
-		incdir = NULL;
-		if (version >= 5) {
-			if (dir < (Dwarf_Unsigned)ndirs)
-				incdir = dirs[dir];
-		} else if (dir > 0 && dir <= (Dwarf_Unsigned)ndirs)
-			incdir = dirs[dir - 1];
-		buf_reset(&b);
-		if (cu->comp_dir != NULL && cu->comp_dir[0] != '\0' &&
-		    (incdir == NULL || incdir[0] != '/'))
-			path_append(&b, cu->comp_dir);
-		path_append(&b, incdir);
-		path_append(&b, name);
-		cu->files[i] = xstrdup(buf_cstr(&b));
-	}
-	cu->nfiles = (size_t)count;
-	buf_release(&b);
-	free(dirs);
-	return rc;
-}
-
-static int
-read_lines(struct dbginfo *di, struct cunit *cu, Dwarf_Die cudie,
-    char **cause)
-{
-	Dwarf_Error	 err = NULL;
-	Dwarf_Unsigned	 version, lineno, col, fileno, addr;
-	Dwarf_Small	 tables;
-	Dwarf_Line_Context ctx;
-	Dwarf_Line	*lines;
-	Dwarf_Signed	 n, i;
-	Dwarf_Bool	 endseq;
-	struct lrow	*r;
-	size_t		 capseqs = 0, first = 0;
-	int		 res, rc = 0, open_seq = 0;
-
-	res = dwarf_srclines_b(cudie, &version, &tables, &ctx, &err);
-	if (res == DW_DLV_NO_ENTRY)
-		return 0;
-	if (res != DW_DLV_OK) {
-		dbg_error(di, err, "line table", cause);
-		return -1;
-	}
-	if (read_files(di, cu, ctx, version, cause) != 0) {
-		dwarf_srclines_dealloc_b(ctx);
-		return -1;
-	}
-	res = dwarf_srclines_from_linecontext(ctx, &lines, &n, &err);
-	if (res == DW_DLV_NO_ENTRY || n <= 0) {
-		dwarf_srclines_dealloc_b(ctx);
-		return 0;
-	}
-	if (res != DW_DLV_OK) {
-		dbg_error(di, err, "line table", cause);
-		dwarf_srclines_dealloc_b(ctx);
-		return -1;
-	}
-	cu->rows = xreallocarray(NULL, (size_t)n, sizeof *cu->rows);
-	for (i = 0; i < n; i++) {
-		if (dwarf_lineaddr(lines[i], &addr, &err) != DW_DLV_OK ||
-		    dwarf_lineno(lines[i], &lineno, &err) != DW_DLV_OK ||
-		    dwarf_lineoff_b(lines[i], &col, &err) != DW_DLV_OK ||
-		    dwarf_line_srcfileno(lines[i], &fileno, &err) != DW_DLV_OK ||
-		    dwarf_lineendsequence(lines[i], &endseq, &err) !=
-		    DW_DLV_OK) {
-			dbg_error(di, err, "line table row", cause);
-			rc = -1;
-			break;
-		}
-		r = &cu->rows[cu->nrows];
-		r->addr = addr;
-		r->line = lineno > 0xffffffffu ? 0 : (uint32_t)lineno;
-		r->column = col > 0xffff ? 0 : (uint16_t)col;
-		/*
-		 * Some libdwarf releases start a DWARF 5 sequence with file
-		 * 0 where the standard says 1.  GCC never selects file 0, so
-		 * in its units a 0 can only be that default.
-		 */
-		if (fileno == 0 && cu->file0_is_1)
-			fileno = 1;
-		r->file = fileno > 0xffffffffu ? 0xffffffffu : (uint32_t)fileno;
-		r->endseq = endseq != 0;
-		if (!open_seq) {
-			first = cu->nrows;
-			open_seq = 1;
-		}
-		cu->nrows++;
-		if (!endseq)
-			continue;
-		open_seq = 0;
-		if (cu->rows[first].addr < addr && first + 1 < cu->nrows) {
-			if (cu->nseqs == capseqs) {
-				capseqs = capseqs ? capseqs * 2 : 16;
-				cu->seqs = xreallocarray(cu->seqs, capseqs,
-				    sizeof *cu->seqs);
-			}
-			cu->seqs[cu->nseqs].lo = cu->rows[first].addr;
-			cu->seqs[cu->nseqs].hi = addr;
-			cu->seqs[cu->nseqs].first = first;
-			cu->seqs[cu->nseqs].last = cu->nrows;
-			cu->nseqs++;
-		}
-	}
-	dwarf_srclines_dealloc_b(ctx);
-	return rc;
-}
-
-static int
-lseq_cmp(const void *a, const void *b)
-{
-	const struct lseq *x = a, *y = b;
-
-	if (x->hi != y->hi)
-		return x->hi < y->hi ? -1 : 1;
-	return x->first < y->first ? -1 : x->first > y->first;
-}
-
 /* Index a unit on first use: its subroutine map and its line table. */
 static int
 cu_load(struct dbginfo *di, struct cunit *cu, char **cause)
@@ -1071,13 +879,13 @@ cu_load(struct dbginfo *di, struct cunit *cu, char **cause)
 	if (rc == 0)
 		rc = cu_walk(di, cu, cudie, top, da.has_low ? da.low : 0, &tmp,
 		    0, cause);
-	if (rc == 0)
-		rc = read_lines(di, cu, cudie, cause);
 	dwarf_dealloc_die(cudie);
 	free(tmp.v);
+	if (rc == 0 && cu->has_lines)
+		rc = line_table_read(&di->sects, cu->stmt_list, cu->comp_dir,
+		    cu->addr_size, di->big_endian, &cu->lt, cause);
 	if (rc != 0)
 		return -1;
-	qsort(cu->seqs, cu->nseqs, sizeof *cu->seqs, lseq_cmp);
 	amap_build(cu);
 	cu->state = 1;
 	return 0;
@@ -1199,42 +1007,7 @@ die_name(struct dbginfo *di, struct dierec *d)
 static const char *
 cu_file(const struct cunit *cu, uint64_t fileno)
 {
-	if (fileno < cu->file_base || fileno - cu->file_base >= cu->nfiles)
-		return NULL;
-	return cu->files[fileno - cu->file_base];
-}
-
-/* The row for addr in the unit's line table, or NULL. */
-static const struct lrow *
-cu_row(const struct cunit *cu, uint64_t addr)
-{
-	size_t			 lo = 0, hi = cu->nseqs, mid;
-	const struct lseq	*s;
-
-	/* The first sequence ending above addr. */
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (cu->seqs[mid].hi <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	if (lo == cu->nseqs)
-		return NULL;
-	s = &cu->seqs[lo];
-	if (addr < s->lo)
-		return NULL;
-	/* The last row at or below addr, end row excluded. */
-	lo = s->first + 1;
-	hi = s->last - 1;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (cu->rows[mid].addr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return &cu->rows[lo - 1];
+	return line_table_file(&cu->lt, fileno);
 }
 
 static void
@@ -1289,7 +1062,7 @@ dbginfo_lookup(struct dbginfo *di, uint64_t addr, struct sym_answer *ans,
 		/* No subroutine: the line table alone. */
 		f = &ans->frames[0];
 		memset(f, 0, sizeof *f);
-		set_from_row(cu, cu_row(cu, addr), f);
+		set_from_row(cu, line_table_row(&cu->lt, addr), f);
 		if (f->file != NULL)
 			ans->nframes = 1;
 		return 0;
@@ -1303,7 +1076,7 @@ dbginfo_lookup(struct dbginfo *di, uint64_t addr, struct sym_answer *ans,
 			memset(f, 0, sizeof *f);
 			f->function = die_name(di, d);
 			if (inner == NULL)
-				set_from_row(cu, cu_row(cu, addr), f);
+				set_from_row(cu, line_table_row(&cu->lt, addr), f);
 			else {
 				f->file = cu_file(cu, inner->call_file);
 				f->line = inner->call_line;

@@ -46,6 +46,7 @@ struct elfobj {
 	char		*debuglink;	/* file name, or NULL */
 	uint32_t	 debuglink_crc;
 	int		 has_dwarf;
+	int		 big_endian;
 	char		*dwarf_problem;	/* why libdwarf must not see it */
 	struct elfsym	*syms;
 	size_t		 nsyms;
@@ -254,6 +255,7 @@ elfobj_scan(struct elfobj *eo, char **cause)
 		    (unsigned long long)eo->size);
 		return -1;
 	}
+	eo->big_endian = eh.e_ident[EI_DATA] == ELFDATA2MSB;
 	while ((scn = elf_nextscn(eo->elf, scn)) != NULL) {
 		if (gelf_getshdr(scn, &sh) == NULL) {
 			xasprintf(cause, "cannot read section header of '%s': "
@@ -439,6 +441,57 @@ elfobj_symbol(const struct elfobj *eo, uint64_t addr, const char **file)
 	if (s->file != NULL && *s->file != '\0')
 		*file = s->file;
 	return s->name;
+}
+
+/* Whether the object is big-endian. */
+int
+elfobj_big_endian(const struct elfobj *eo)
+{
+	return eo->big_endian;
+}
+
+/*
+ * The bytes of the section called name, decompressed when the section is
+ * compressed.  Returns 0 with *out filled (data NULL when there is no such
+ * section), or -1 with *cause set.  The bytes are owned by the object.
+ */
+int
+elfobj_section(struct elfobj *eo, const char *name, struct dwsect *out,
+    char **cause)
+{
+	Elf_Scn		*scn = NULL;
+	GElf_Shdr	 sh;
+	Elf_Data	*data;
+	size_t		 shstrndx;
+	const char	*n;
+
+	out->data = NULL;
+	out->size = 0;
+	if (elf_getshdrstrndx(eo->elf, &shstrndx) != 0)
+		return 0;
+	while ((scn = elf_nextscn(eo->elf, scn)) != NULL) {
+		if (gelf_getshdr(scn, &sh) == NULL)
+			continue;
+		if ((n = elf_strptr(eo->elf, shstrndx, sh.sh_name)) == NULL ||
+		    strcmp(n, name) != 0 || sh.sh_type == SHT_NOBITS)
+			continue;
+		if ((sh.sh_flags & SHF_COMPRESSED) != 0 &&
+		    elf_compress(scn, 0, 0) < 0) {
+			xasprintf(cause, "cannot decompress %s of '%s': %s",
+			    name, eo->path, elf_errmsg(-1));
+			return -1;
+		}
+		if ((data = elf_getdata(scn, NULL)) == NULL ||
+		    data->d_buf == NULL) {
+			xasprintf(cause, "cannot read %s of '%s': %s", name,
+			    eo->path, elf_errmsg(-1));
+			return -1;
+		}
+		out->data = data->d_buf;
+		out->size = data->d_size;
+		return 0;
+	}
+	return 0;
 }
 
 /* The libelf handle (an Elf *), for dwarf.c only. */

@@ -33,6 +33,45 @@ struct sym_answer {
 	size_t		 nframes;
 };
 
+/* The bytes of one section, mapped or decompressed by elf.c. */
+struct dwsect {
+	const unsigned char *data;	/* NULL when absent */
+	size_t		 size;
+};
+
+/* The sections the line-table decoder reads. */
+struct dwsects {
+	struct dwsect	 line;
+	struct dwsect	 str;
+	struct dwsect	 line_str;
+};
+
+/* One row of a line table. */
+struct lrow {
+	uint64_t	 addr;
+	uint32_t	 line;
+	uint16_t	 column;
+	uint16_t	 file;
+	uint32_t	 endseq;
+};
+
+/* A sequence: rows [first, last) cover addresses [lo, hi). */
+struct lseq {
+	uint64_t	 lo;
+	uint64_t	 hi;
+	size_t		 first;
+	size_t		 last;
+};
+
+struct line_table {
+	struct lrow	*rows;
+	size_t		 nrows, caprows;
+	struct lseq	*seqs;		/* sorted by hi */
+	size_t		 nseqs, capseqs;
+	char		**files;	/* by file number; entries may be NULL */
+	size_t		 nfiles;
+};
+
 /* elf.c */
 struct elfobj;
 struct elfobj	*elfobj_open(const char *path, char **cause);
@@ -44,6 +83,9 @@ int		 elfobj_has_dwarf(const struct elfobj *);
 const char	*elfobj_dwarf_problem(const struct elfobj *);
 const char	*elfobj_symbol(const struct elfobj *, uint64_t addr,
 		    const char **file);
+int		 elfobj_big_endian(const struct elfobj *);
+int		 elfobj_section(struct elfobj *, const char *name,
+		    struct dwsect *, char **cause);
 void		*elfobj_handle(struct elfobj *);
 int		 elfobj_fd(const struct elfobj *);
 int		 elfobj_crc32(struct elfobj *, uint32_t *crc, char **cause);
@@ -54,6 +96,14 @@ struct dbginfo	*dbginfo_open(struct elfobj *, char **cause);
 void		 dbginfo_free(struct dbginfo *);
 int		 dbginfo_lookup(struct dbginfo *, uint64_t addr,
 		    struct sym_answer *, char **cause);
+
+/* dwarf-line.c */
+int		 line_table_read(const struct dwsects *, uint64_t offset,
+		    const char *comp_dir, unsigned addr_size, int big_endian,
+		    struct line_table *, char **cause);
+void		 line_table_release(struct line_table *);
+const char	*line_table_file(const struct line_table *, uint64_t);
+const struct lrow *line_table_row(const struct line_table *, uint64_t);
 
 /* symbolize.c */
 struct symbolizer;
