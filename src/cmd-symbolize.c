@@ -492,47 +492,143 @@ filter_fd(struct filter *ft, int fd, const char *name)
 	return 0;
 }
 
+/* ---- the batch mode ---------------------------------------------------- */
+
+#define BATCH_MAX	65536		/* addresses answered together */
+
+struct batch_item {
+	uint64_t	 addr;
+	uint32_t	 idx;		/* position in the input */
+};
+
+struct batch_slot {
+	size_t		 first;		/* in the frame pool */
+	size_t		 n;
+};
+
+static int
+batch_cmp(const void *a, const void *b)
+{
+	const struct batch_item *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+static void
+put_uint(FILE *out, unsigned v)
+{
+	char	 b[16], *p = b + sizeof b;
+
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	fwrite(p, 1, (size_t)(b + sizeof b - p), out);
+}
+
+static uint64_t
+batch_parse(const char *line, size_t len)
+{
+	size_t		 s, e;
+	uint64_t	 addr;
+
+	for (s = 0; s < len && (line[s] == ' ' || line[s] == '\t'); s++)
+		;
+	for (e = s; e < len && line[e] != '\n' && line[e] != '\r' &&
+	    line[e] != ' '; e++)
+		;
+	if (e - s > 2 && line[s] == '0' &&
+	    (line[s + 1] == 'x' || line[s + 1] == 'X')) {
+		if (parse_u64(line + s + 2, e - s - 2, 16, &addr) != 0)
+			addr = UINT64_MAX;
+	} else if (parse_u64(line + s, e - s, 10, &addr) != 0)
+		addr = UINT64_MAX;
+	return addr;
+}
+
+/*
+ * Answer a batch: look the addresses up in address order, which keeps the
+ * indexes hot in the cache, then print the answers in input order.
+ */
+static void
+batch_answer(struct symbolizer *sym, const char *module,
+    struct batch_item *items, size_t n, int *warned)
+{
+	struct batch_slot *slots;
+	struct sym_frame *pool = NULL;
+	struct sym_answer ans;
+	const struct sym_frame *f;
+	size_t		 npool = 0, cappool = 0, i, k;
+	char		*cause = NULL;
+
+	slots = xreallocarray(NULL, n, sizeof *slots);
+	qsort(items, n, sizeof *items, batch_cmp);
+	for (i = 0; i < n; i++) {
+		if (i > 0 && items[i].addr == items[i - 1].addr) {
+			slots[items[i].idx] = slots[items[i - 1].idx];
+			continue;
+		}
+		if (symbolizer_lookup_path(sym, module, items[i].addr, &ans,
+		    &cause) != 0) {
+			if (!*warned)
+				ft_warnx("%s", cause);
+			*warned = 1;
+			free(cause);
+			cause = NULL;
+		}
+		if (npool + ans.nframes > cappool) {
+			cappool = (npool + ans.nframes) * 2;
+			pool = xreallocarray(pool, cappool, sizeof *pool);
+		}
+		memcpy(pool + npool, ans.frames, ans.nframes * sizeof *pool);
+		slots[items[i].idx].first = npool;
+		slots[items[i].idx].n = ans.nframes;
+		npool += ans.nframes;
+	}
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < slots[i].n; k++) {
+			f = &pool[slots[i].first + k];
+			fputs(f->function != NULL ? f->function : "??", stdout);
+			putchar('\n');
+			fputs(f->file != NULL ? f->file : "??", stdout);
+			putchar(':');
+			put_uint(stdout, f->line);
+			putchar(':');
+			put_uint(stdout, f->column);
+			putchar('\n');
+		}
+		putchar('\n');
+	}
+	free(pool);
+	free(slots);
+}
+
 /* The batch mode: addresses on stdin, llvm-symbolizer's answers out. */
 static int
 symbolize_addresses(struct symbolizer *sym, const char *module)
 {
 	struct lreader	 lr;
-	struct sym_answer ans;
+	struct batch_item *items;
 	const char	*line;
-	char		*cause = NULL;
-	size_t		 len, s, e, k;
-	uint64_t	 addr;
+	size_t		 len, n = 0;
 	int		 warned = 0;
 
 	memset(&lr, 0, sizeof lr);
 	lr.fd = STDIN_FILENO;
+	items = xreallocarray(NULL, BATCH_MAX, sizeof *items);
 	while (lreader_next(&lr, &line, &len) == 1) {
-		for (s = 0; s < len && (line[s] == ' ' || line[s] == '\t'); s++)
-			;
-		for (e = s; e < len && line[e] != '\n' && line[e] != '\r' &&
-		    line[e] != ' '; e++)
-			;
-		if (e - s > 2 && line[s] == '0' &&
-		    (line[s + 1] == 'x' || line[s + 1] == 'X')) {
-			if (parse_u64(line + s + 2, e - s - 2, 16, &addr) != 0)
-				addr = UINT64_MAX;
-		} else if (parse_u64(line + s, e - s, 10, &addr) != 0)
-			addr = UINT64_MAX;
-		if (symbolizer_lookup_path(sym, module, addr, &ans,
-		    &cause) != 0) {
-			if (!warned)
-				ft_warnx("%s", cause);
-			warned = 1;
-			free(cause);
-			cause = NULL;
+		items[n].addr = batch_parse(line, len);
+		items[n].idx = (uint32_t)n;
+		if (++n == BATCH_MAX) {
+			batch_answer(sym, module, items, n, &warned);
+			n = 0;
 		}
-		for (k = 0; k < ans.nframes; k++)
-			printf("%s\n%s:%u:%u\n", ans.frames[k].function ?
-			    ans.frames[k].function : "??",
-			    ans.frames[k].file ? ans.frames[k].file : "??",
-			    ans.frames[k].line, ans.frames[k].column);
-		putchar('\n');
 	}
+	if (n > 0)
+		batch_answer(sym, module, items, n, &warned);
+	free(items);
 	free(lr.buf);
 	return fflush(stdout) == 0 ? 0 : EXIT_ERROR;
 }

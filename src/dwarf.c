@@ -38,15 +38,34 @@
 #define NAME_HOPS_MAX	16		/* origin/specification links */
 
 /* One DIE kept for answers: a subroutine, or a scope on the way to one. */
+/* What naming a DIE needs: its own names and where it points. */
+struct names {
+	const char	*linkage;	/* in libdwarf's string sections */
+	const char	*name;
+	Dwarf_Off	 origin;	/* DW_AT_abstract_origin, if has_origin */
+	Dwarf_Off	 spec;		/* DW_AT_specification, if has_spec */
+	uint8_t		 has_origin;
+	uint8_t		 has_spec;
+};
+
 struct dierec {
 	Dwarf_Off	 off;
 	int32_t		 parent;	/* index in the unit, or -1 */
 	uint16_t	 tag;
 	uint8_t		 named;		/* name resolved (possibly NULL) */
-	const char	*name;		/* in libdwarf's string sections */
+	const char	*name;		/* the answer's name */
+	struct names	 names;
 	uint64_t	 call_file;
 	unsigned	 call_line;
 	unsigned	 call_column;
+};
+
+/* A cache entry: the names of a DIE reached by reference. */
+struct nref {
+	Dwarf_Off	 off;
+	int		 used;
+	int		 ok;
+	struct names	 names;
 };
 
 /* A range of the subroutine map: [lo, hi) belongs to DIE die. */
@@ -82,6 +101,8 @@ struct crange {
 struct dbginfo {
 	Dwarf_Debug	 dbg;
 	char		*path;
+	struct nref	*nrefs;		/* open addressing, power of two */
+	size_t		 nnrefs, capnrefs;
 	struct dwsects	 sects;
 	int		 big_endian;
 	struct cunit	*cus;
@@ -251,6 +272,7 @@ struct dieattrs {
 	const char	*comp_dir;
 	uint64_t	 stmt_list;
 	int		 has_stmt_list;
+	struct names	 names;
 };
 
 /*
@@ -335,12 +357,36 @@ read_die_attrs(struct dbginfo *di, Dwarf_Die die, unsigned version,
 				da->call_column = u > 0xffffffffu ? 0 : (unsigned)u;
 			break;
 		case DW_AT_comp_dir:
+		case DW_AT_name:
+		case DW_AT_linkage_name:
+		case DW_AT_MIPS_linkage_name:
 			if (dwarf_formstring(list[i], &s, &err) != DW_DLV_OK) {
-				dbg_error(di, err, "comp_dir", cause);
+				dbg_error(di, err, "string attribute", cause);
 				rc = -1;
 				break;
 			}
-			da->comp_dir = s;
+			if (at == DW_AT_comp_dir)
+				da->comp_dir = s;
+			else if (at == DW_AT_name)
+				da->names.name = s;
+			else if (da->names.linkage == NULL)
+				da->names.linkage = s;
+			break;
+		case DW_AT_abstract_origin:
+		case DW_AT_specification:
+			if (dwarf_global_formref(list[i], &ref, &err) !=
+			    DW_DLV_OK) {
+				dbg_error(di, err, "reference", cause);
+				rc = -1;
+				break;
+			}
+			if (at == DW_AT_abstract_origin) {
+				da->names.origin = ref;
+				da->names.has_origin = 1;
+			} else {
+				da->names.spec = ref;
+				da->names.has_spec = 1;
+			}
 			break;
 		case DW_AT_stmt_list:
 			if (dwarf_global_formref(list[i], &ref, &err) !=
@@ -607,6 +653,7 @@ dbginfo_free(struct dbginfo *di)
 	}
 	free(di->cus);
 	free(di->ranges);
+	free(di->nrefs);
 	if (di->dbg != NULL)
 		ftdw_finish(di->dbg);
 	free(di->path);
@@ -826,6 +873,7 @@ cu_walk(struct dbginfo *di, struct cunit *cu, Dwarf_Die die, int32_t parent,
 				rc = read_die_attrs(di, child, cu->version, base,
 				    &da, tmp, cause);
 				if (rc == 0) {
+					cu->dies[idx].names = da.names;
 					cu->dies[idx].call_file = da.call_file;
 					cu->dies[idx].call_line = da.call_line;
 					cu->dies[idx].call_column =
@@ -893,112 +941,88 @@ cu_load(struct dbginfo *di, struct cunit *cu, char **cause)
 
 /* ---- answers --------------------------------------------------------------- */
 
-/* Look for the first of two attributes (the second may be 0) on a DIE. */
-static int
-die_string(struct dbginfo *di, Dwarf_Die die, Dwarf_Half at1, Dwarf_Half at2,
-    const char **out)
+/* The names of the DIE at off, read once and cached; NULL if unreadable. */
+static const struct names *
+names_at(struct dbginfo *di, Dwarf_Off off)
 {
 	Dwarf_Error	 err = NULL;
-	Dwarf_Attribute	 a;
-	Dwarf_Half	 ats[2] = { at1, at2 };
-	char		*s;
-	int		 i, res;
+	Dwarf_Die	 die;
+	struct dieattrs	 da;
+	struct rlist	 none = { NULL, 0, 0 };
+	struct nref	*old, *e;
+	size_t		 i, mask, oldcap;
+	char		*why = NULL;
 
-	for (i = 0; i < 2; i++) {
-		if (ats[i] == 0)
-			continue;
-		res = dwarf_attr(die, ats[i], &a, &err);
-		if (res == DW_DLV_ERROR) {
-			dwarf_dealloc_error(di->dbg, err);
-			err = NULL;
+	if (di->nnrefs * 2 >= di->capnrefs) {
+		old = di->nrefs;
+		oldcap = di->capnrefs;
+		di->capnrefs = oldcap ? oldcap * 2 : 1024;
+		di->nrefs = xcalloc(di->capnrefs, sizeof *di->nrefs);
+		mask = di->capnrefs - 1;
+		for (i = 0; i < oldcap; i++) {
+			if (!old[i].used)
+				continue;
+			e = &di->nrefs[(old[i].off * 0x9e3779b97f4a7c15ull >> 20) &
+			    mask];
+			while (e->used)
+				e = e == &di->nrefs[mask] ? di->nrefs : e + 1;
+			*e = old[i];
 		}
-		if (res != DW_DLV_OK)
-			continue;
-		res = dwarf_formstring(a, &s, &err);
-		dwarf_dealloc_attribute(a);
-		if (res == DW_DLV_OK) {
-			*out = s;
-			return 1;
-		}
-		if (res == DW_DLV_ERROR)
-			dwarf_dealloc_error(di->dbg, err);
-		err = NULL;
+		free(old);
 	}
-	return 0;
-}
-
-static int
-die_ref(struct dbginfo *di, Dwarf_Die die, Dwarf_Half at, Dwarf_Off *off)
-{
-	Dwarf_Error	 err = NULL;
-	Dwarf_Attribute	 a;
-	int		 res;
-
-	res = dwarf_attr(die, at, &a, &err);
-	if (res == DW_DLV_ERROR)
-		dwarf_dealloc_error(di->dbg, err);
-	if (res != DW_DLV_OK)
-		return 0;
-	err = NULL;
-	res = dwarf_global_formref(a, off, &err);
-	dwarf_dealloc_attribute(a);
-	if (res == DW_DLV_ERROR)
-		dwarf_dealloc_error(di->dbg, err);
-	return res == DW_DLV_OK;
+	mask = di->capnrefs - 1;
+	e = &di->nrefs[(off * 0x9e3779b97f4a7c15ull >> 20) & mask];
+	while (e->used && e->off != off)
+		e = e == &di->nrefs[mask] ? di->nrefs : e + 1;
+	if (e->used)
+		return e->ok ? &e->names : NULL;
+	e->used = 1;
+	e->off = off;
+	di->nnrefs++;
+	if (dwarf_offdie_b(di->dbg, off, 1, &die, &err) != DW_DLV_OK) {
+		if (err != NULL)
+			dwarf_dealloc_error(di->dbg, err);
+		return NULL;
+	}
+	/* Only names and references are wanted: version and base unused. */
+	if (read_die_attrs(di, die, 5, 0, &da, &none, &why) == 0) {
+		e->names = da.names;
+		e->ok = 1;
+	}
+	free(why);
+	free(none.v);
+	dwarf_dealloc_die(die);
+	return e->ok ? &e->names : NULL;
 }
 
 /*
- * Find a string attribute on a DIE or, failing that, on the DIEs its
- * abstract origin and specification lead to, as LLVM's findRecursively.
+ * A linkage name (or a name) of a DIE, or of the DIEs its specification
+ * and abstract origin lead to, as LLVM's findRecursively looks for it.
  */
 static const char *
-die_find_name(struct dbginfo *di, Dwarf_Off start, Dwarf_Half at1,
-    Dwarf_Half at2)
+names_find(struct dbginfo *di, const struct names *n, int linkage, int depth)
 {
-	Dwarf_Error	 err = NULL;
-	Dwarf_Off	 work[NAME_HOPS_MAX], seen[NAME_HOPS_MAX], off;
-	Dwarf_Die	 die;
-	size_t		 nwork = 0, nseen = 0, i, k;
-	const char	*s = NULL;
-	Dwarf_Half	 links[2] = { DW_AT_abstract_origin, DW_AT_specification };
-	int		 found = 0;
+	const struct names *m;
+	const char	*s = linkage ? n->linkage : n->name;
 
-	work[nwork++] = start;
-	seen[nseen++] = start;
-	while (nwork > 0 && !found) {
-		off = work[--nwork];
-		if (dwarf_offdie_b(di->dbg, off, 1, &die, &err) != DW_DLV_OK) {
-			if (err != NULL)
-				dwarf_dealloc_error(di->dbg, err);
-			err = NULL;
-			continue;
-		}
-		if (die_string(di, die, at1, at2, &s))
-			found = 1;
-		for (k = 0; k < 2 && !found; k++) {
-			if (!die_ref(di, die, links[k], &off))
-				continue;
-			for (i = 0; i < nseen; i++)
-				if (seen[i] == off)
-					break;
-			if (i < nseen || nseen == NAME_HOPS_MAX)
-				continue;
-			seen[nseen++] = off;
-			work[nwork++] = off;
-		}
-		dwarf_dealloc_die(die);
-	}
-	return found ? s : NULL;
+	if (s != NULL || depth >= NAME_HOPS_MAX)
+		return s;
+	if (n->has_spec && (m = names_at(di, n->spec)) != NULL &&
+	    (s = names_find(di, m, linkage, depth + 1)) != NULL)
+		return s;
+	if (n->has_origin && (m = names_at(di, n->origin)) != NULL &&
+	    (s = names_find(di, m, linkage, depth + 1)) != NULL)
+		return s;
+	return NULL;
 }
 
 static const char *
 die_name(struct dbginfo *di, struct dierec *d)
 {
 	if (!d->named) {
-		d->name = die_find_name(di, d->off, DW_AT_MIPS_linkage_name,
-		    DW_AT_linkage_name);
+		d->name = names_find(di, &d->names, 1, 0);
 		if (d->name == NULL)
-			d->name = die_find_name(di, d->off, DW_AT_name, 0);
+			d->name = names_find(di, &d->names, 0, 0);
 		d->named = 1;
 	}
 	return d->name;
