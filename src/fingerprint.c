@@ -35,6 +35,7 @@ struct fpctx {
 	struct buf	 why;
 	int		 explain;
 	int		 low;     /* some part rests on unsymbolized frames */
+	int		 mega;    /* a site is the eval loop with no code below */
 };
 
 static void
@@ -185,6 +186,8 @@ site_key(struct fpctx *c, const struct report *r, int si)
 	}
 	if (site < 0 && fallback >= 0) {
 		site = fallback;
+		if (frame_use(&s->frames[site]) == FU_MEGA)
+			c->mega = 1;
 		why(c, "    no code frame: #%u %s stands for the stack (lower "
 		    "precision)", s->frames[site].index, show(&s->frames[site]));
 	} else if (site < 0 && np > 0)
@@ -373,6 +376,39 @@ add_site(struct fpctx *c, const struct report *r, int si)
 	free(k);
 }
 
+/*
+ * A site that is the eval loop alone says little: name what was raced on
+ * too -- the global, or where the heap block was allocated.
+ */
+static void
+add_location(struct fpctx *c, const struct report *r)
+{
+	const char	*loc = report_attr(r, "location"), *p, *e;
+	char		*part, *k;
+	int		 si;
+
+	if (loc != NULL && (p = strstr(loc, "global '")) != NULL &&
+	    (e = strchr(p + 8, '\'')) != NULL) {
+		xasprintf(&part, "in %.*s", (int)(e - p + 1), p);
+		why(c, "  the eval loop alone is not a site: keyed with what "
+		    "was raced on (%s)", part);
+		add_part(c, part);
+		free(part);
+		return;
+	}
+	if ((si = find_stack(r, SR_ALLOCATION)) >= 0 &&
+	    (k = site_key(c, r, si)) != NULL) {
+		xasprintf(&part, "allocated in %s", k);
+		why(c, "  the eval loop alone is not a site: keyed with where "
+		    "the memory was allocated");
+		add_part(c, part);
+		free(part);
+		free(k);
+		return;
+	}
+	why(c, "  the eval loop alone stands for a site (lower precision)");
+}
+
 /* Races: the two access sites, sorted; a missing one is "?". */
 static void
 key_race(struct fpctx *c, const struct report *r)
@@ -411,6 +447,8 @@ key_race(struct fpctx *c, const struct report *r)
 	add_part(c, site[1]);
 	free(site[0]);
 	free(site[1]);
+	if (c->mega)
+		add_location(c, r);
 }
 
 /*

@@ -198,6 +198,19 @@ START_TEST(test_eval_loop_not_alone)
 	    "_PyEval_EvalFrameDefault@python>spam_call@spam");
 	key_is(race(ev2, writer), "v1 tsan-data-race :: "
 	    "_PyEval_EvalFrameDefault@python | writer");
+	/* With a location, what was raced on joins the key. */
+	{
+		struct report *r = report_new(RK_TSAN_DATA_RACE);
+
+		add_stack(r, SR_CURRENT, ev2);
+		add_stack(r, SR_PREVIOUS, ev2);
+		report_set_attr(r, "location", "global '_PyRuntime' of size "
+		    "424320 at 0x55555604df40 (python+0xb266a8)");
+		classify_report(r);
+		key_is(r, "v1 tsan-data-race :: _PyEval_EvalFrameDefault@python"
+		    " | _PyEval_EvalFrameDefault@python | in global "
+		    "'_PyRuntime'");
+	}
 }
 END_TEST
 
