@@ -81,6 +81,14 @@ struct scan {
 
 /* ---- the store sink ------------------------------------------------- */
 
+/* Its options, numbered past every short option letter. */
+enum {
+	OPT_DB = 0x100,
+	OPT_PROJECT,
+	OPT_CONFIG,
+	OPT_NO_STORE
+};
+
 /* Start storing one source; sets where to resume reading it. */
 static void
 scan_store_begin(struct scan *sc, const char *path, uint64_t *offset,
@@ -264,10 +272,10 @@ static const struct option scan_longopts[] = {
 	{ "color",	required_argument,	NULL, 'C' },
 	{ "help",	no_argument,		NULL, 'h' },
 	/* the store sink */
-	{ "db",		required_argument,	NULL, 'D' },
-	{ "project",	required_argument,	NULL, 'P' },
-	{ "config",	required_argument,	NULL, 'c' },
-	{ "no-store",	no_argument,		NULL, 'N' },
+	{ "db",		required_argument,	NULL, OPT_DB },
+	{ "project",	required_argument,	NULL, OPT_PROJECT },
+	{ "config",	required_argument,	NULL, OPT_CONFIG },
+	{ "no-store",	no_argument,		NULL, OPT_NO_STORE },
 	SCAN_SYMBOLIZE_OPTIONS
 	{ NULL, 0, NULL, 0 }
 };
@@ -311,16 +319,16 @@ cmd_scan(int argc, char **argv)
 			break;
 		case 'h':
 			return cmd_help(2, (char *[]){ "help", "scan", NULL });
-		case 'D':
+		case OPT_DB:
 			db = optarg;
 			break;
-		case 'P':
+		case OPT_PROJECT:
 			sc.project = optarg;
 			break;
-		case 'c':
+		case OPT_CONFIG:
 			config = optarg;
 			break;
-		case 'N':
+		case OPT_NO_STORE:
 			no_store = 1;
 			break;
 		default:
