@@ -466,6 +466,8 @@ static enum frame_class
 class_of(struct frame *f, enum frame_class mc, const char *norm)
 {
 	enum frame_class c;
+	const char	*m;
+	char		*pkg;
 
 	/*
 	 * A libc function name with no source, in an executable (clang links
@@ -475,6 +477,14 @@ class_of(struct frame *f, enum frame_class mc, const char *norm)
 	    classify_name_is_intercepted(norm) &&
 	    (f->file == NULL || class_from_file(f) == FC_SANITIZER))
 		return FC_SANITIZER;
+	/* A stdlib extension module linked into the interpreter. */
+	if (mc == FC_INTERPRETER && f->file != NULL &&
+	    (m = find_component(f->file, "Modules/")) != NULL &&
+	    (pkg = modules_package(m)) != NULL) {
+		free(f->package);
+		f->package = pkg;
+		return FC_STDLIB_EXT;
+	}
 	if (mc != FC__COUNT) {
 		/* CPython's inline helpers compiled into an extension. */
 		if ((mc == FC_EXTENSION || mc == FC_LIBRARY) && f->inlined &&

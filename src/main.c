@@ -41,6 +41,7 @@ static const struct cmd_entry cmd_table[] = {
 	  "set an issue's state: new known upstream fixed ignored",
 	  "  --db PATH      the store\n"
 	  "  --note TEXT    why (kept with the state)\n" },
+	{ "symbolize", cmd_symbolize, "symbolize [--symbols DIR]... [--debug-dir DIR]... [file ...]", "fill in unsymbolized sanitizer frames", "  --symbols DIR    search DIR (recursively) for modules by name\n  --debug-dir DIR  look for debug files under DIR as under /usr/lib/debug\n" },
 	{ "explain",   cmd_explain,
 	  "explain [--keys] [--key KEY] [-n I[,J]] log [log2]",
 	  "show why two reports share an issue, or not",
