@@ -31,6 +31,7 @@ struct watch_cmd {
 	const char	*config_path;
 	struct config	*config;
 	struct watcher	*watcher;
+	struct symbolizer *sym;
 	int		 level;       /* from the command line, or -1 */
 	char		**dirs;       /* from the command line */
 	int		 ndirs;
@@ -85,6 +86,19 @@ watch_lock(const char *db, char **cause)
 	return fd;  /* kept open: the lock lives as long as the process */
 }
 
+/* The symbolize stage, searching the configured symbol roots. */
+static struct symbolizer *
+watch_symbolizer(const struct config *cfg)
+{
+	struct symbolizer	*sym;
+	size_t			 i;
+
+	sym = symbolizer_new();
+	for (i = 0; i < cfg->nsymbols; i++)
+		symbolizer_add_root(sym, cfg->symbols[i]);
+	return sym;
+}
+
 static void
 watch_apply_level(struct watch_cmd *wc)
 {
@@ -130,6 +144,7 @@ watch_reload(void *arg)
 {
 	struct watch_cmd	*wc = arg;
 	struct config		*cfg;
+	struct symbolizer	*sym;
 	char			*cause = NULL;
 
 	log_msg(LOG_LVL_INFO, "SIGHUP: reloading the configuration");
@@ -143,9 +158,12 @@ watch_reload(void *arg)
 	    strcmp(cfg->store, wc->config->store) != 0))
 		log_msg(LOG_LVL_WARN, "a new store path takes effect only "
 		    "when the watcher is restarted");
-	watcher_set_config(wc->watcher, cfg);
+	sym = watch_symbolizer(cfg);
+	watcher_set_config(wc->watcher, cfg, sym);
 	config_free(wc->config);
+	symbolizer_free(wc->sym);
 	wc->config = cfg;
+	wc->sym = sym;
 	watch_apply_level(wc);
 	watch_add_dirs(wc, 1);
 	/*
@@ -277,6 +295,7 @@ cmd_watch(int argc, char **argv)
 		goto fail;
 	wo.store = st;
 	wo.config = wc.config;
+	wo.symbolizer = wc.sym = watch_symbolizer(wc.config);
 	if ((wc.watcher = watcher_new(&wo, &cause)) == NULL)
 		goto fail;
 	if (watch_add_dirs(&wc, 0) == wc.ndirs + (int)wc.config->nwatch)
@@ -305,5 +324,6 @@ out:
 	if (lock != -1)
 		close(lock);
 	config_free(wc.config);
+	symbolizer_free(wc.sym);
 	return rv;
 }

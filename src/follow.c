@@ -131,8 +131,10 @@ follow_report(struct report *r, void *arg)
 
 	/*
 	 * The same later stages as the scanner's, so both store the same
-	 * issues; symbolization and rules join here as they join scan.
+	 * issues; rules join here as they join scan.
 	 */
+	if (f->sym != NULL)
+		symbolize_report(f->sym, r);
 	classify_report(r);
 	fingerprint_report(r);
 	if (f->error == NULL && f->ig != NULL &&
@@ -237,8 +239,8 @@ follow_lines(struct follow *f, int finish, char **cause)
  * the reports the turn completed with the last safe resume point.
  */
 int
-follow_read(struct follow *f, struct store *st, const char *project,
-    int finish, char **cause)
+follow_read(struct follow *f, struct store *st, struct symbolizer *sym,
+    const char *project, int finish, char **cause)
 {
 	struct stat	 sb;
 	uint64_t	 offset, line;
@@ -278,6 +280,7 @@ follow_read(struct follow *f, struct store *st, const char *project,
 	}
 	if (f->parser == NULL)
 		f->parser = parser_new(f->path, follow_report, f);
+	f->sym = sym;
 
 	if ((more = follow_lines(f, finish, cause)) == -1)
 		goto fail;

@@ -588,6 +588,7 @@ struct watcher;
 struct watch_opts {
 	struct store		*store;
 	const struct config	*config;
+	struct symbolizer	*symbolizer; /* the symbolize stage */
 	const char		*project;   /* --project, overrides mapping */
 	int			 once;      /* read what is there, then stop */
 };
@@ -595,8 +596,10 @@ struct watcher *watcher_new(const struct watch_opts *, char **cause);
 void	 watcher_free(struct watcher *);
 /* Follow dir and the directories created under it later; 0/-1. */
 int	 watcher_add_dir(struct watcher *, const char *dir, char **cause);
-/* The configuration changed (SIGHUP): mappings, ignore globs, idle time. */
-void	 watcher_set_config(struct watcher *, const struct config *);
+/* The configuration changed (SIGHUP): mappings, ignore globs, idle time,
+ * symbol roots.  The caller keeps both alive and frees the old ones. */
+void	 watcher_set_config(struct watcher *, const struct config *,
+	    struct symbolizer *);
 /*
  * Run until *stop is set (or, with once, until everything is read).
  * Signals in 'unblock' are let in only while waiting, so a handler never

@@ -106,9 +106,11 @@ watcher_free(struct watcher *w)
 
 /* Use cfg from now on (after SIGHUP); the caller frees the old one. */
 void
-watcher_set_config(struct watcher *w, const struct config *cfg)
+watcher_set_config(struct watcher *w, const struct config *cfg,
+    struct symbolizer *sym)
 {
 	w->o.config = cfg;
+	w->o.symbolizer = sym;
 }
 
 static struct wdir *
@@ -411,8 +413,8 @@ watch_turn(struct watcher *w, struct follow *f, uint64_t now)
 	int	 rc, finish;
 
 	finish = w->o.once || now >= watch_due(w, f);
-	rc = follow_read(f, w->o.store, watch_project(w, f->path), finish,
-	    &cause);
+	rc = follow_read(f, w->o.store, w->o.symbolizer,
+	    watch_project(w, f->path), finish, &cause);
 	if (rc == -1) {
 		log_msg(LOG_LVL_ERROR, "%s", cause);
 		free(cause);

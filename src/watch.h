@@ -45,6 +45,7 @@ struct follow {
 
 	/* During one turn. */
 	struct store_ingest *ig;
+	struct symbolizer *sym;
 	char		*error;       /* the first store error of the turn */
 
 	TAILQ_ENTRY(follow) entry;
@@ -63,8 +64,8 @@ int	 follow_pending(struct follow *);
  * reports are closed.  Returns 1 if there is more to read, 0 if not, -1
  * with cause on an error (the turn is undone; the next one retries).
  */
-int	 follow_read(struct follow *, struct store *, const char *project,
-	    int finish, char **cause);
+int	 follow_read(struct follow *, struct store *, struct symbolizer *,
+	    const char *project, int finish, char **cause);
 uint64_t follow_now_ms(void);
 
 #endif
