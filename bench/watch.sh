@@ -45,7 +45,8 @@ sleep 1
 
 # Memory: VmRSS of the watcher every second.
 ( while kill -0 "$wpid" 2>/dev/null; do
-	awk '/^VmRSS/ { print $2 }' "/proc/$wpid/status" 2>/dev/null
+	awk '/^VmRSS/ { r = $2 } /^RssAnon/ { a = $2 }
+	    END { if (r != "") print r, a }' "/proc/$wpid/status" 2>/dev/null
 	sleep 1
   done >"$W/rss" ) &
 rsspid=$!
@@ -148,12 +149,14 @@ if lat:
              lat[int(len(lat) * .99)], lat[-1]))
 if missing:
     print("reports never seen by the poller: %d" % missing)
-rss = [int(x) for x in open(os.path.join(w, "rss")) if x.strip()]
-if rss:
-    q = max(1, len(rss) // 4)
-    print("watcher RSS (KiB): first %d, after 25%% %d, after 50%% %d, "
-          "last %d, max %d (%d samples)" % (rss[0], rss[q], rss[len(rss) // 2],
-          rss[-1], max(rss), len(rss)))
+samples = [x.split() for x in open(os.path.join(w, "rss")) if x.strip()]
+for col, what in ((0, "RSS"), (1, "RssAnon (heap)")):
+    rss = [int(x[col]) for x in samples if len(x) > col]
+    if rss:
+        q = max(1, len(rss) // 4)
+        print("watcher %s (KiB): first %d, after 25%% %d, after 50%% %d, "
+              "last %d, max %d (%d samples)" % (what, rss[0], rss[q],
+              rss[len(rss) // 2], rss[-1], max(rss), len(rss)))
 print("watcher CPU time %s s over %s s of writing; exit status %s"
       % (cpu, duration, status))
 PY
