@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <sys/file.h>
+#include <sys/resource.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -211,6 +212,7 @@ cmd_watch(int argc, char **argv)
 	struct watch_opts	 wo;
 	struct store		*st = NULL;
 	struct sigaction	 sa;
+	struct rlimit		 rl;
 	sigset_t		 block, old;
 	const char		*db = NULL;
 	char			*cause = NULL;
@@ -271,6 +273,12 @@ cmd_watch(int argc, char **argv)
 		goto fail;
 	if ((lock = watch_lock(store_path(st), &cause)) == -1)
 		goto fail;
+
+	/* Every active log holds a descriptor: allow as many as we may. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
 
 	/* Signals arrive only while the watcher waits (see watcher_run). */
 	sigemptyset(&block);

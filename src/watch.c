@@ -135,13 +135,23 @@ watch_file_find(struct watcher *w, dev_t dev, ino_t ino)
 	return NULL;
 }
 
-/* A name in a watched directory may be a log: follow it. */
+static int	watch_turn(struct watcher *, struct follow *, uint64_t);
+static uint64_t	watch_due(struct watcher *, const struct follow *);
+
+/*
+ * A name in a watched directory may be a log: follow it.  A file quiet
+ * for longer than the idle time (an old log found at start, or with
+ * --once) is read to its end and let go at once, so thousands of old logs
+ * never hold thousands of descriptors.
+ */
 static void
 watch_file(struct watcher *w, const char *path, uint32_t mask)
 {
 	struct follow	*f;
 	struct stat	 sb;
 	char		*cause = NULL;
+	uint64_t	 now;
+	int64_t		 quiet;
 
 	if (config_ignored(w->o.config, path))
 		return;
@@ -181,6 +191,14 @@ watch_file(struct watcher *w, const char *path, uint32_t mask)
 	}
 	log_msg(LOG_LVL_DEBUG, "following '%s'", path);
 	TAILQ_INSERT_TAIL(&w->files, f, entry);
+	now = follow_now_ms();
+	quiet = (int64_t)time(NULL) - (int64_t)sb.st_mtime;
+	if (quiet > 0 && (uint64_t)quiet * 1000 > w->o.config->idle_ms)
+		f->changed_ms = (uint64_t)quiet * 1000 < now ?
+		    now - (uint64_t)quiet * 1000 : 0;
+	if (w->o.once || now >= watch_due(w, f))
+		while (watch_turn(w, f, now) == 1)
+			;  /* a turn reads at most FOLLOW_BUDGET bytes */
 }
 
 static int	watch_dir(struct watcher *, const char *, int, char **);

@@ -82,4 +82,26 @@ t_is "$(st_issue_counts "$T/once.db")" \
     "$(w_scan_counts "$T/clean2.db" "$T/once/x.log" "$T/once/a/y.log")" \
     "--once stores what a scan stores"
 
+# Many old logs and few descriptors: each old log is read and let go.
+mkdir "$T/many"
+i=0
+while [ $i -lt 150 ]; do
+	cp "$T/tsan.out" "$T/many/tsan.$i"
+	i=$((i + 1))
+done
+touch -d '-1 hour' "$T/many"/*
+(
+	ulimit -n 40
+	exec "$FTTRIAGE" watch --db "$T/many.db" --config "$T/watch.conf" \
+	    --log-level debug "$T/many" 2>"$T/many.err"
+) &
+wpid=$!
+DB="$T/many.db" w_wait_reports 600 20 >/dev/null
+t_is "$(w_reports "$T/many.db")" 600 \
+    "150 old logs are stored by a watcher allowed 40 descriptors"
+t_is "$(grep -c 'is quiet; let go' "$T/many.err")" 150 \
+    "each old log is let go once read"
+w_stop TERM
+t_is "$wstatus" 0 "(the watcher exits 0)"
+
 t_done
