@@ -149,7 +149,9 @@ follow_skip(void *arg, const char *raw, size_t len)
 {
 	struct follow	*f = arg;
 
-	if (!parser_can_skip(f->parser, raw, len))
+	/* Past the turn's budget: let the line through to end the turn. */
+	if (f->pos - f->turn_start >= FOLLOW_BUDGET ||
+	    !parser_can_skip(f->parser, raw, len))
 		return 0;
 	f->pos += len + 1;
 	f->line++;
@@ -194,6 +196,7 @@ follow_lines(struct follow *f, int finish, char **cause)
 	uint64_t	 start = f->pos;
 	int		 rc, first = 1, more = 0;
 
+	f->turn_start = start;
 	src = source_fdopen(f->fd, f->path);
 	if (source_seek(src, f->pos, f->line + 1) != 0) {
 		xasprintf(cause, "cannot seek in '%s': %s", f->path,

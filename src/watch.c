@@ -197,8 +197,7 @@ watch_file(struct watcher *w, const char *path, uint32_t mask)
 		f->changed_ms = (uint64_t)quiet * 1000 < now ?
 		    now - (uint64_t)quiet * 1000 : 0;
 	if (w->o.once || now >= watch_due(w, f))
-		while (watch_turn(w, f, now) == 1)
-			;  /* a turn reads at most FOLLOW_BUDGET bytes */
+		watch_turn(w, f, now);  /* a big one goes on in the loop */
 }
 
 static int	watch_dir(struct watcher *, const char *, int, char **);
@@ -500,8 +499,11 @@ watcher_run(struct watcher *w, volatile sig_atomic_t *stop,
 	int		 more = 0, ms, n;
 
 	if (w->o.once) {
-		while (!*stop && !TAILQ_EMPTY(&w->files))
+		memset(&ts, 0, sizeof ts);
+		while (!*stop && !TAILQ_EMPTY(&w->files)) {
 			watch_turns(w, stop);
+			ppoll(NULL, 0, &ts, unblock);  /* take a stop request */
+		}
 		return 0;
 	}
 	pfd.fd = w->ifd;

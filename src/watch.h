@@ -46,6 +46,7 @@ struct follow {
 	/* During one turn. */
 	struct store_ingest *ig;
 	struct symbolizer *sym;
+	uint64_t	 turn_start;  /* pos when the turn began */
 	char		*error;       /* the first store error of the turn */
 
 	TAILQ_ENTRY(follow) entry;
