@@ -156,6 +156,12 @@ for l in open(sys.argv[1], encoding="utf-8"):
     json.loads(l); n += 1
 sys.exit(0 if n == 2 else 1)' "$T/h.json" 2>&1 >/dev/null; echo $?)" \
 	    "issues and show write valid JSON from hostile log text"
+	"$FTTRIAGE" show --db "$T/hostile.db" 1 >"$T/h.txt"
+	t_ok "$(python3 -c 'import sys
+t = open(sys.argv[1], "rb").read().decode("utf-8")
+sys.exit(0 if "bad\ufffd\ufffdname" in t else 1)' "$T/h.txt" \
+	    >/dev/null 2>&1; echo $?)" \
+	    "show prints log text as valid UTF-8, bad bytes as U+FFFD"
 else
 	t_skip "python3 is needed to check the JSON"
 fi
