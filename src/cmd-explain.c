@@ -399,6 +399,10 @@ cmd_explain(int argc, char **argv)
 	} else if (nlogs == 1) {
 		pk[0].want[0] = a > 0 ? a : 1;
 		pk[0].want[1] = a > 0 ? b : 2;
+		if (pk[0].want[0] == pk[0].want[1]) {
+			ft_warnx("report %ld compared with itself", a);
+			goto out;
+		}
 	} else {
 		pk[0].want[0] = a > 0 ? a : 1;
 		pk[1].want[0] = b > 0 ? b : 1;
