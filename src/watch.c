@@ -47,6 +47,9 @@
 struct wdir {
 	int		 wd;
 	int		 depth;       /* below the directory given */
+	dev_t		 dev;
+	ino_t		 ino;
+	int		 dropped;     /* we removed the watch */
 	char		*path;
 	TAILQ_ENTRY(wdir) entry;
 };
@@ -202,6 +205,41 @@ watch_file(struct watcher *w, const char *path, uint32_t mask)
 
 static int	watch_dir(struct watcher *, const char *, int, char **);
 
+/* Stop watching a directory and everything below it. */
+static void
+watch_dir_drop(struct watcher *w, const char *top)
+{
+	struct wdir	*d;
+	size_t		 n = strlen(top);
+
+	TAILQ_FOREACH(d, &w->dirs, entry) {
+		if (d->dropped || strncmp(d->path, top, n) != 0 ||
+		    (d->path[n] != '\0' && d->path[n] != '/'))
+			continue;
+		d->dropped = 1;
+		inotify_rm_watch(w->ifd, d->wd);
+	}
+}
+
+/* A watched directory was renamed within the tree: rename it and below. */
+static void
+watch_dir_moved(struct watcher *w, const char *from, const char *to)
+{
+	struct wdir	*d;
+	size_t		 n = strlen(from);
+	char		*path;
+
+	log_msg(LOG_LVL_INFO, "directory '%s' was renamed to '%s'", from, to);
+	TAILQ_FOREACH(d, &w->dirs, entry) {
+		if (strncmp(d->path, from, n) != 0 ||
+		    (d->path[n] != '\0' && d->path[n] != '/'))
+			continue;
+		xasprintf(&path, "%s%s", to, d->path + n);
+		free(d->path);
+		d->path = path;
+	}
+}
+
 /* Look at everything in a directory: files to follow, directories to add. */
 static void
 watch_dir_scan(struct watcher *w, const char *dir, int depth)
@@ -245,6 +283,7 @@ static int
 watch_dir(struct watcher *w, const char *dir, int depth, char **cause)
 {
 	struct wdir	*d;
+	struct stat	 sb;
 	int		 wd = -1;
 
 	if (depth > WATCH_DEPTH_MAX) {
@@ -263,14 +302,19 @@ watch_dir(struct watcher *w, const char *dir, int depth, char **cause)
 			return -1;
 		}
 		if ((d = watch_dir_find(w, wd)) != NULL) {
+			/* Links are not followed: a new name is a move. */
 			if (strcmp(d->path, dir) != 0)
-				log_msg(LOG_LVL_INFO, "'%s' is the directory "
-				    "'%s' again; watched once", dir, d->path);
+				watch_dir_moved(w, d->path, dir);
+			watch_dir_scan(w, dir, depth);
 			return 0;
 		}
 		d = xcalloc(1, sizeof *d);
 		d->wd = wd;
 		d->depth = depth;
+		if (stat(dir, &sb) == 0) {
+			d->dev = sb.st_dev;
+			d->ino = sb.st_ino;
+		}
 		d->path = xstrdup(dir);
 		TAILQ_INSERT_TAIL(&w->dirs, d, entry);
 		log_msg(LOG_LVL_INFO, "watching directory '%s'", dir);
@@ -328,6 +372,7 @@ static void
 watch_event(struct watcher *w, const struct inotify_event *ev)
 {
 	struct wdir	*d;
+	struct stat	 sb;
 	char		*path, *cause = NULL;
 
 	if (ev->mask & IN_Q_OVERFLOW) {
@@ -340,17 +385,22 @@ watch_event(struct watcher *w, const struct inotify_event *ev)
 	if ((d = watch_dir_find(w, ev->wd)) == NULL)
 		return;
 	if (ev->mask & IN_IGNORED) {
-		log_msg(LOG_LVL_WARN, "directory '%s' was removed or "
-		    "unmounted; no longer watched", d->path);
+		if (!d->dropped)
+			log_msg(LOG_LVL_WARN, "directory '%s' was removed or "
+			    "unmounted; no longer watched", d->path);
 		TAILQ_REMOVE(&w->dirs, d, entry);
 		free(d->path);
 		free(d);
 		return;
 	}
 	if (ev->mask & IN_MOVE_SELF) {
-		log_msg(LOG_LVL_WARN, "directory '%s' was moved; no longer "
-		    "watched under that name", d->path);
-		inotify_rm_watch(w->ifd, d->wd);
+		/* Renamed within the tree, its name was updated already. */
+		if (stat(d->path, &sb) == 0 && sb.st_dev == d->dev &&
+		    sb.st_ino == d->ino)
+			return;
+		log_msg(LOG_LVL_WARN, "directory '%s' was moved out of the "
+		    "watched tree; no longer watched", d->path);
+		watch_dir_drop(w, d->path);
 		return;
 	}
 	if (ev->len == 0)

@@ -81,6 +81,25 @@ rm -rf "$L/doomed"
 w_wait_log "directory '$L/doomed/inner' was removed or unmounted; no longer watched" 3
 t_ok $? "a directory removed under the watcher is logged"
 
+# A directory renamed within the tree is followed under its new name; one
+# moved out of the tree is let go.
+mkdir -p "$L/d1/sub"
+w_wait_log "watching directory '$L/d1/sub'" 3
+cp "$T/tsan.out" "$L/d1/sub/r.log"
+want=$((want + 4))
+t_is "$(w_wait_reports $want)" $want "a log in a new directory is stored"
+mv "$L/d1" "$L/d2"
+w_wait_log "directory '$L/d1' was renamed to '$L/d2'" 3
+t_ok $? "a directory renamed within the tree is logged"
+cat "$T/tsan.out" >>"$L/d2/sub/r.log"
+cp "$T/tsan.out" "$L/d2/sub/new.log"
+want=$((want + 8))
+t_is "$(w_wait_reports $want)" $want \
+    "files under the renamed directory are still followed"
+mv "$L/d2" "$T/away"
+w_wait_log "directory '$L/d2' was moved out of the watched tree" 3
+t_ok $? "a directory moved out of the tree is logged"
+
 # After all that: still running, still storing.
 kill -0 "$wpid" 2>/dev/null
 t_ok $? "the watcher is still running"
