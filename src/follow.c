@@ -57,8 +57,10 @@ follow_type_name(mode_t m)
 }
 
 /*
- * Open a log to follow.  Never blocks: a FIFO or device put where a log was
- * expected is refused with a message saying what it is.
+ * Open a log to follow.  A FIFO or device put where a log was expected is
+ * refused, with a message saying what it is, before it is opened: opening
+ * may block, unblock a writer, or rewind a tape.  The check is made again
+ * on the descriptor, in case the name changed in between.
  */
 struct follow *
 follow_open(const char *path, char **cause)
@@ -67,6 +69,11 @@ follow_open(const char *path, char **cause)
 	struct stat	 sb;
 	int		 fd;
 
+	if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		xasprintf(cause, "'%s' is %s; not followed", path,
+		    follow_type_name(sb.st_mode));
+		return NULL;
+	}
 	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	if (fd == -1) {
 		xasprintf(cause, "cannot open '%s': %s", path,

@@ -40,7 +40,7 @@
 #include "watch.h"
 
 #define WATCH_DEPTH_MAX	32
-#define WATCH_DIR_MASK	(IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE | \
+#define WATCH_DIR_MASK	(IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE | IN_ATTRIB | \
 	IN_MOVED_FROM | IN_MOVED_TO | IN_DELETE | IN_DELETE_SELF | \
 	IN_MOVE_SELF | IN_ONLYDIR)
 
@@ -55,8 +55,18 @@ struct wdir {
 };
 TAILQ_HEAD(wdirs, wdir);
 
+/* Files refused once (FIFOs, devices, unreadable): not logged again. */
+#define WATCH_REFUSED_MAX 1024
+struct watch_refused {
+	dev_t	dev;
+	ino_t	ino;
+};
+
 struct watcher {
 	struct watch_opts	 o;
+	struct watch_refused	 refused[WATCH_REFUSED_MAX];
+	size_t			 nrefused;    /* entries used, a ring */
+	size_t			 refused_next;
 	int			 ifd;
 	struct wdirs		 dirs;
 	struct follows		 files;
@@ -155,6 +165,7 @@ watch_file(struct watcher *w, const char *path, uint32_t mask)
 	char		*cause = NULL;
 	uint64_t	 now;
 	int64_t		 quiet;
+	size_t		 i;
 
 	if (config_ignored(w->o.config, path))
 		return;
@@ -187,9 +198,24 @@ watch_file(struct watcher *w, const char *path, uint32_t mask)
 			f->closed = 0;
 		return;
 	}
+	for (i = 0; i < w->nrefused; i++) {
+		if (w->refused[i].dev != sb.st_dev ||
+		    w->refused[i].ino != sb.st_ino)
+			continue;
+		if (!(mask & IN_ATTRIB))
+			return;
+		/* Its mode changed: it may be readable now. */
+		w->refused[i].dev = 0;
+		w->refused[i].ino = 0;
+	}
 	if ((f = follow_open(path, &cause)) == NULL) {
 		log_msg(LOG_LVL_WARN, "%s", cause);
 		free(cause);
+		w->refused[w->refused_next].dev = sb.st_dev;
+		w->refused[w->refused_next].ino = sb.st_ino;
+		w->refused_next = (w->refused_next + 1) % WATCH_REFUSED_MAX;
+		if (w->nrefused < WATCH_REFUSED_MAX)
+			w->nrefused++;
 		return;
 	}
 	log_msg(LOG_LVL_DEBUG, "following '%s'", path);
@@ -415,7 +441,7 @@ watch_event(struct watcher *w, const struct inotify_event *ev)
 	} else if (ev->mask & IN_DELETE)
 		watch_deleted(w, path);
 	else if (ev->mask & (IN_CREATE | IN_MODIFY | IN_CLOSE_WRITE |
-	    IN_MOVED_TO))
+	    IN_MOVED_TO | IN_ATTRIB))
 		watch_file(w, path, ev->mask);
 	free(path);
 }

@@ -30,6 +30,21 @@ t_ok $? "a FIFO is logged and not opened for reading (no hang)"
 grep -q "'$L/null.log' is a character device; not followed" "$T/watch.err"
 t_ok $? "a device is logged and not followed"
 
+# A FIFO being written: its writer is not disturbed, and it is logged once.
+cat "$L/fifo.log" >"$T/fifo.got" &
+catpid=$!
+exec 4>"$L/fifo.log"
+for i in 1 2 3 4 5; do
+	echo "through the fifo $i" >&4
+	sleep 0.05
+done
+exec 4>&-
+wait $catpid
+t_is "$(wc -l <"$T/fifo.got" | tr -d ' ')" 5 \
+    "a FIFO's reader gets everything its writer wrote"
+t_is "$(grep -c "fifo.log' is a FIFO" "$T/watch.err")" 1 \
+    "a FIFO written again and again is logged once"
+
 # A log replaced by a FIFO under the same name.
 cp "$T/tsan.out" "$L/swap.log"
 t_is "$(w_wait_reports 4)" 4 "a real log beside them is stored"
