@@ -281,7 +281,7 @@ follow_read(struct follow *f, struct store *st, struct symbolizer *sym,
 	if (f->ig == NULL)
 		return -1;
 	if (!f->started) {
-		f->pos = f->safe = offset;
+		f->pos = f->safe = f->committed = offset;
 		f->line = f->safe_line = line;
 		f->started = 1;
 		if (offset > 0)
@@ -306,11 +306,19 @@ follow_read(struct follow *f, struct store *st, struct symbolizer *sym,
 		f->error = NULL;
 		goto fail;
 	}
+	if (store_ingest_added(f->ig) == 0 && f->safe == f->committed &&
+	    !f->fresh) {
+		/* Nothing to record (a partial line, an open report). */
+		store_ingest_abort(f->ig);
+		f->ig = NULL;
+		return more;
+	}
 	if (store_ingest_commit(f->ig, f->safe, f->safe_line, cause) != 0) {
 		f->ig = NULL;
 		goto fail;
 	}
 	f->ig = NULL;
+	f->committed = f->safe;
 	f->fresh = 0;
 	if (f->head_len < FOLLOW_HEAD && f->pos > f->head_len) {
 		n = pread(f->fd, f->head, FOLLOW_HEAD, 0);

@@ -33,6 +33,7 @@ struct follow {
 	uint64_t	 line;        /* lines before pos */
 	uint64_t	 safe;        /* a fresh parser may start here ... */
 	uint64_t	 safe_line;   /* ... and this is committed */
+	uint64_t	 committed;   /* safe as last committed */
 	int		 started;     /* the store said where to begin */
 	int		 fresh;       /* content replaced: a new source */
 	int		 in_cut;      /* pos is inside an over-long line */
