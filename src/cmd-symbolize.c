@@ -184,25 +184,39 @@ parse_buildid(const char *p, size_t i, size_t end, struct fline *fl)
 	return k + 1;
 }
 
-/* Find "#N " in a line: the frame number of any stack shape. */
+static int
+is_blank(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/*
+ * Find "#N " in a line: the frame number of any stack shape.  It may follow
+ * indentation only, or a CI prefix (a timestamp, a job name) and then the
+ * sanitizers' indentation of two blanks or more.
+ */
 static int
 parse_number(const char *p, size_t end, struct fline *fl)
 {
-	size_t	i = 0, k;
+	size_t	i, k, lead;
 
-	while (i < end && (p[i] == ' ' || p[i] == '\t'))
-		i++;
-	if (i >= end || p[i] != '#')
-		return -1;
-	for (k = i + 1; k < end && is_digit((unsigned char)p[k]); k++)
+	for (lead = 0; lead < end && is_blank(p[lead]); lead++)
 		;
-	if (k == i + 1 || k - i > 7 || k >= end || p[k] != ' ')
-		return -1;
-	fl->num_at = i + 1;
-	fl->num_end = k;
-	if (parse_uint(p + i + 1, k - i - 1, &fl->num) != 0)
-		return -1;
-	return 0;
+	for (i = lead; i < end; i++) {
+		if (p[i] != '#')
+			continue;
+		if (i != lead && (i < 2 || !is_blank(p[i - 1]) ||
+		    !is_blank(p[i - 2])))
+			continue;
+		for (k = i + 1; k < end && is_digit((unsigned char)p[k]); k++)
+			;
+		if (k == i + 1 || k - i > 7 || k >= end || p[k] != ' ')
+			continue;
+		fl->num_at = i + 1;
+		fl->num_end = k;
+		return parse_uint(p + i + 1, k - i - 1, &fl->num);
+	}
+	return -1;
 }
 
 /*

@@ -43,6 +43,7 @@ struct module {
 	struct dbginfo	*di;		/* DWARF of deo or eo, or NULL */
 	char		*error;		/* why it cannot be used, or NULL */
 	int		 dwarf_warned;
+	int		 id_warned;
 };
 
 struct indexed {
@@ -401,7 +402,7 @@ module_open_debug(struct symbolizer *sym, const char *build_id)
 
 /* Whether a module can answer for a frame that printed build_id. */
 static int
-module_fits(const struct module *m, const char *build_id)
+module_fits(struct module *m, const char *build_id, struct module **other)
 {
 	const char	*id;
 
@@ -411,8 +412,7 @@ module_fits(const struct module *m, const char *build_id)
 		return 1;
 	id = elfobj_build_id(m->eo != NULL ? m->eo : m->deo);
 	if (id != NULL && strcmp(id, build_id) != 0) {
-		log_msg(LOG_LVL_DEBUG, "'%s' has build-id %s, not %s",
-		    m->path, id, build_id);
+		*other = m;
 		return 0;
 	}
 	return 1;
@@ -431,7 +431,7 @@ static struct module *
 module_find(struct symbolizer *sym, const char *name, const char *hint,
     const char *build_id)
 {
-	struct module	*m = NULL, *c;
+	struct module	*m = NULL, *c, *other = NULL;
 	struct resolved	*r;
 	const char	*base;
 	size_t		 i;
@@ -443,10 +443,10 @@ module_find(struct symbolizer *sym, const char *name, const char *hint,
 			return r->mod;
 	}
 	if (hint != NULL && hint[0] == '/' &&
-	    module_fits(c = module_open(sym, hint), build_id))
+	    module_fits(c = module_open(sym, hint), build_id, &other))
 		m = c;
 	if (m == NULL && name != NULL && name[0] == '/' &&
-	    module_fits(c = module_open(sym, name), build_id))
+	    module_fits(c = module_open(sym, name), build_id, &other))
 		m = c;
 	/* A module met under its full path earlier in the log. */
 	if (m == NULL && name != NULL && name[0] != '/') {
@@ -455,7 +455,7 @@ module_find(struct symbolizer *sym, const char *name, const char *hint,
 			c = sym->mods[i];
 			if (c->eo != NULL &&
 			    strcmp(path_basename(c->path), base) == 0 &&
-			    module_fits(c, build_id))
+			    module_fits(c, build_id, &other))
 				m = c;
 		}
 	}
@@ -465,11 +465,17 @@ module_find(struct symbolizer *sym, const char *name, const char *hint,
 		for (i = index_find(sym, base); m == NULL && i < sym->nindex &&
 		    strcmp(sym->index[i].base, base) == 0; i++)
 			if (module_fits(c = module_open(sym,
-			    sym->index[i].path), build_id))
+			    sym->index[i].path), build_id, &other))
 				m = c;
 	}
 	if (m == NULL && build_id != NULL)
 		m = module_open_debug(sym, build_id);
+	if (m == NULL && other != NULL && !other->id_warned) {
+		log_msg(LOG_LVL_WARN, "'%s' not used: its build-id is %s, the "
+		    "log's is %s", other->path, elfobj_build_id(other->eo !=
+		    NULL ? other->eo : other->deo), build_id);
+		other->id_warned = 1;
+	}
 	if (sym->nres < RESOLVED_MAX) {
 		sym->res = xreallocarray(sym->res, sym->nres + 1,
 		    sizeof *sym->res);
