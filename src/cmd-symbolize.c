@@ -10,10 +10,12 @@
  *
  * which are rewritten as the sanitizer prints them when it symbolizes
  * itself, inline frames expanded and the following frames of the stack
- * renumbered the way the sanitizer numbers them.  A sanitizer report is
- * held back until its SUMMARY line, because that line carries the full
- * path of a module that TSan frames name only by basename.  Lines are read
- * as bytes: long lines, NUL bytes and a missing final newline pass through.
+ * renumbered the way the sanitizer numbers them.  A CI prefix in front of
+ * the frame (a timestamp, a job name) is kept on every line written for
+ * it.  A sanitizer report is held back until its SUMMARY line, because
+ * that line carries the full path of a module that TSan frames name only
+ * by basename.  Lines are read as bytes: long lines, NUL bytes and a
+ * missing final newline pass through.
  *
  * A hidden batch mode, --addresses MODULE, reads one address per line and
  * answers in llvm-symbolizer --inlining's output format; the tests compare
