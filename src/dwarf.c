@@ -267,7 +267,7 @@ read_ranges(struct dbginfo *di, Dwarf_Die die, Dwarf_Attribute a,
 			rlist_add(out, base + rb[j].dwr_addr1,
 			    base + rb[j].dwr_addr2, 0);
 	}
-	dwarf_ranges_dealloc(di->dbg, rb, n);
+	ftdw_ranges_dealloc(di->dbg, rb, n);
 	return 0;
 }
 
