@@ -59,6 +59,9 @@ struct filter {
 	int		 holding;
 	unsigned	 shift;		/* added to frame numbers */
 	int		 in_stack;
+	char		*missing[8];	/* modules not found, the first few */
+	size_t		 nmissing;
+	uint64_t	 unresolved;	/* frames left as printed */
 };
 
 /* The parts of a frame line, as offsets into it. */
@@ -370,6 +373,42 @@ summary_hint(struct filter *ft, const char *base, char **mem)
 	return NULL;
 }
 
+/* Remember a module that was not found, for the message at the end. */
+static void
+filter_missing(struct filter *ft, const char *name)
+{
+	size_t	i;
+
+	ft->unresolved++;
+	for (i = 0; i < ft->nmissing; i++)
+		if (strcmp(ft->missing[i], name) == 0)
+			return;
+	if (ft->nmissing < nitems(ft->missing))
+		ft->missing[ft->nmissing++] = xstrdup(name);
+}
+
+/* Say once which modules were not found, and how to point at them. */
+static void
+filter_report_missing(struct filter *ft)
+{
+	struct buf	b;
+	size_t		i;
+
+	if (ft->unresolved == 0)
+		return;
+	buf_init(&b, 4096);
+	for (i = 0; i < ft->nmissing; i++)
+		buf_printf(&b, "%s%s", i ? ", " : "", ft->missing[i]);
+	log_msg(LOG_LVL_WARN, "%llu frame(s) left as printed: no usable file "
+	    "for %s%s (see --symbols and --debug-dir)",
+	    (unsigned long long)ft->unresolved, buf_cstr(&b),
+	    ft->nmissing == nitems(ft->missing) ? ", ..." : "");
+	buf_release(&b);
+	for (i = 0; i < ft->nmissing; i++)
+		free(ft->missing[i]);
+	ft->nmissing = 0;
+}
+
 /* Write one line, rewritten if it is a frame we can fill in. */
 static void
 filter_line(struct filter *ft, const char *p, size_t len)
@@ -406,10 +445,13 @@ filter_line(struct filter *ft, const char *p, size_t len)
 		if (name[0] != '/')
 			hint = summary_hint(ft, name, &mem);
 		addr = fl.offset;
-		ok = symbolizer_lookup(ft->sym, name, hint, bid, addr,
-		    &ans) == 0 && (ans.nframes > 1 ||
-		    ans.frames[0].function != NULL ||
-		    ans.frames[0].file != NULL);
+		if (symbolizer_lookup(ft->sym, name, hint, bid, addr,
+		    &ans) != 0) {
+			filter_missing(ft, name);
+			ok = 0;
+		} else
+			ok = ans.nframes > 1 || ans.frames[0].function != NULL ||
+			    ans.frames[0].file != NULL;
 		/* A printed function stays the outermost frame's name. */
 		if (ok && fl.func_end > fl.func_at) {
 			free(mem);
@@ -716,6 +758,7 @@ cmd_symbolize(int argc, char **argv)
 			close(fd);
 	}
 	free(ft.held);
+	filter_report_missing(&ft);
 	if (fflush(stdout) != 0) {
 		ft_warnx("cannot write output: %s", strerror(errno));
 		rc = EXIT_ERROR;

@@ -342,6 +342,7 @@ static struct module *
 module_open(struct symbolizer *sym, const char *path)
 {
 	struct module	*m;
+	struct stat	 st;
 	char		*cause = NULL;
 	size_t		 i;
 
@@ -354,6 +355,13 @@ module_open(struct symbolizer *sym, const char *path)
 	    sizeof *sym->mods);
 	sym->mods[sym->nmods++] = m;
 
+	/* A log from another machine names files this one lacks. */
+	if (stat(path, &st) != 0 && errno == ENOENT) {
+		xasprintf(&m->error, "cannot open module '%s': %s", path,
+		    strerror(ENOENT));
+		log_msg(LOG_LVL_INFO, "%s", m->error);
+		return m;
+	}
 	if ((m->eo = elfobj_open(path, &cause)) == NULL) {
 		m->error = cause;
 		log_msg(LOG_LVL_WARN, "%s", cause);
@@ -471,7 +479,7 @@ module_find(struct symbolizer *sym, const char *name, const char *hint,
 	if (m == NULL && build_id != NULL)
 		m = module_open_debug(sym, build_id);
 	if (m == NULL && other != NULL && !other->id_warned) {
-		log_msg(LOG_LVL_WARN, "'%s' not used: its build-id is %s, the "
+		log_msg(LOG_LVL_INFO, "'%s' not used: its build-id is %s, the "
 		    "log's is %s", other->path, elfobj_build_id(other->eo !=
 		    NULL ? other->eo : other->deo), build_id);
 		other->id_warned = 1;
