@@ -371,9 +371,14 @@ read_die_attrs(struct dbginfo *di, Dwarf_Die die, const struct rngctx *rcx,
 		case DW_AT_name:
 		case DW_AT_linkage_name:
 		case DW_AT_MIPS_linkage_name:
+			/*
+			 * A string this reader cannot follow (a dwz
+			 * supplementary file's, say) is only a missing name.
+			 */
 			if (dwarf_formstring(list[i], &s, &err) != DW_DLV_OK) {
-				dbg_error(di, err, "string attribute", cause);
-				rc = -1;
+				if (err != NULL)
+					dwarf_dealloc_error(di->dbg, err);
+				err = NULL;
 				break;
 			}
 			if (at == DW_AT_comp_dir)
@@ -387,8 +392,9 @@ read_die_attrs(struct dbginfo *di, Dwarf_Die die, const struct rngctx *rcx,
 		case DW_AT_specification:
 			if (dwarf_global_formref(list[i], &ref, &err) !=
 			    DW_DLV_OK) {
-				dbg_error(di, err, "reference", cause);
-				rc = -1;
+				if (err != NULL)
+					dwarf_dealloc_error(di->dbg, err);
+				err = NULL;
 				break;
 			}
 			if (at == DW_AT_abstract_origin) {
