@@ -59,6 +59,16 @@ for cc in gcc clang; do
 	done
 done
 
+# C++: linkage names, compared before demangling (a later stage's work).
+for cxx in g++ clang++; do
+	if command -v $cxx >/dev/null 2>&1 &&
+	    $cxx -O2 -g "$P/cxx.cc" -o "$T/cxx-$cxx" 2>/dev/null; then
+		same "$cxx -O2 C++ program" "$T/cxx-$cxx" --no-demangle
+	else
+		t_skip "$cxx cannot build the C++ program"
+	fi
+done
+
 # Split debug information, found through .gnu_debuglink next to the file.
 d="$T/split"
 mkdir -p "$d/dbg"
