@@ -35,6 +35,7 @@
 #define ROOT_DEPTH_MAX	24		/* directory levels under a root */
 #define ROOT_FILES_MAX	500000		/* files indexed over all roots */
 #define RESOLVED_MAX	4096		/* remembered module resolutions */
+#define MODULES_MAX	1024		/* module files opened, at most */
 
 struct module {
 	char		*path;		/* as opened */
@@ -71,6 +72,7 @@ struct symbolizer {
 
 	struct module	**mods;
 	size_t		 nmods;
+	int		 full_warned;
 	struct resolved	*res;
 	size_t		 nres;
 };
@@ -337,7 +339,10 @@ debug_by_link(struct symbolizer *sym, struct elfobj *eo)
 	return deo;
 }
 
-/* Open a module from its path, with its debug file if there is one. */
+/*
+ * Open a module from its path, with its debug file if there is one.
+ * Returns NULL when MODULES_MAX files have been tried already.
+ */
 static struct module *
 module_open(struct symbolizer *sym, const char *path)
 {
@@ -349,6 +354,13 @@ module_open(struct symbolizer *sym, const char *path)
 	for (i = 0; i < sym->nmods; i++)
 		if (strcmp(sym->mods[i]->path, path) == 0)
 			return sym->mods[i];
+	if (sym->nmods >= MODULES_MAX) {
+		if (!sym->full_warned)
+			log_msg(LOG_LVL_WARN, "more than %d module files named; "
+			    "the others are not opened", MODULES_MAX);
+		sym->full_warned = 1;
+		return NULL;
+	}
 	m = xcalloc(1, sizeof *m);
 	m->path = xstrdup(path);
 	sym->mods = xreallocarray(sym->mods, sym->nmods + 1,
@@ -387,7 +399,8 @@ module_open_debug(struct symbolizer *sym, const char *build_id)
 	char		*cause = NULL;
 	size_t		 i;
 
-	if ((deo = debug_by_build_id(sym, build_id)) == NULL)
+	if (sym->nmods >= MODULES_MAX ||
+	    (deo = debug_by_build_id(sym, build_id)) == NULL)
 		return NULL;
 	for (i = 0; i < sym->nmods; i++)
 		if (strcmp(sym->mods[i]->path, elfobj_path(deo)) == 0) {
@@ -414,7 +427,7 @@ module_fits(struct module *m, const char *build_id, struct module **other)
 {
 	const char	*id;
 
-	if (m->error != NULL)
+	if (m == NULL || m->error != NULL)
 		return 0;
 	if (build_id == NULL)
 		return 1;
@@ -543,6 +556,10 @@ symbolizer_lookup_path(struct symbolizer *sym, const char *path,
 
 	ans->nframes = 1;
 	memset(&ans->frames[0], 0, sizeof ans->frames[0]);
+	if (m == NULL) {
+		*cause = xstrdup("too many module files");
+		return -1;
+	}
 	if (m->error != NULL) {
 		*cause = xstrdup(m->error);
 		return -1;
