@@ -86,6 +86,9 @@ scan_report(struct report *r, void *arg)
 		sc->incomplete++;
 	scan_symbolize(r);
 
+	classify_report(r);
+	fingerprint_report(r);
+
 	sc->eo.seq = (int)sc->reports;
 	sc->fmt->report(sc->out, r, &sc->eo);
 	report_free(r);

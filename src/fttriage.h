@@ -371,9 +371,32 @@ int	 symbolize_report(struct symbolizer *, struct report *);
 /* ------------------------------------------------------------------ */
 /* classify.c, names.c: whose code a frame is; readable names.         */
 /* ------------------------------------------------------------------ */
-void	 classify_report(struct report *);   /* classes, packages, culprit */
+/* What a frame is to blame and to grouping (classify.c). */
+enum frame_use {
+	FU_CODE = 0,         /* code that can be at fault */
+	FU_RUNTIME,          /* sanitizer runtime or interceptor */
+	FU_LIBC,             /* libc, libpthread, ld.so, libstdc++ */
+	FU_FATAL,            /* fatal-error / crash-reporting machinery */
+	FU_HELPER,           /* inline refcount / atomic / type helper */
+	FU_LOCK,             /* lock wrapper */
+	FU_PLUMBING,         /* CPython call / eval / start-up machinery */
+	FU_MEGA,             /* a mega-function: the eval loop */
+	FU_NONAME,           /* unsymbolized: no function name */
+	FU__COUNT
+};
+void	 classify_report(struct report *);   /* names, classes, packages, culprit */
+void	 classify_frame(struct frame *);     /* cls and package of one frame */
+enum frame_use frame_use(const struct frame *); /* after classify_frame */
+const char *frame_use_name(enum frame_use);
+int	 classify_primary_stack(const struct report *); /* -1 if none */
+/* First frame not runtime, libc, refcount/atomic helper or fatal: 0/-1. */
+int	 classify_top_frame(const struct report *, int *stack, int *frame);
+char	*module_normalize(const char *);     /* "libfoo.so.1.2" -> "libfoo" */
+char	*python_module_name(const char *file); /* ".../site-packages/a/b.py" -> "a.b" */
+void	 names_report(struct report *);      /* readable names, raw kept */
 char	*name_normalize(const char *);       /* caller frees; for grouping */
 char	*name_demangle(const char *);        /* caller frees; NULL if not mangled */
+char	*rust_v0_demangle(const char *);     /* names-rust.c; NULL if not v0 */
 
 /* ------------------------------------------------------------------ */
 /* fingerprint.c: the stable key of a report.                          */
@@ -381,6 +404,8 @@ char	*name_demangle(const char *);        /* caller frees; NULL if not mangled *
 #define FP_ALGO_VERSION 1
 char	*fingerprint_key(const struct report *);  /* readable; caller frees */
 void	 fingerprint_report(struct report *);     /* sets r->fingerprint */
+char	*fingerprint_explain(const struct report *); /* frames used/skipped, why */
+uint64_t fingerprint_hash(const char *);          /* FNV-1a 64 of a key */
 
 /* ------------------------------------------------------------------ */
 /* rules.c (+ match.c): known patterns, fixes, line events.            */
