@@ -17,9 +17,9 @@
  * by basename.  Lines are read as bytes: long lines, NUL bytes and a
  * missing final newline pass through.
  *
- * A hidden batch mode, --addresses MODULE, reads one address per line and
- * answers in llvm-symbolizer --inlining's output format; the tests compare
- * the two and the benchmark times them.
+ * A hidden batch mode, --addresses MODULE [--no-demangle], reads one
+ * address per line and answers in llvm-symbolizer --inlining's output
+ * format; the tests compare the two and the benchmark times them.
  */
 #include "config.h"
 
@@ -306,13 +306,19 @@ put_frame(struct filter *ft, const char *p, size_t len,
 {
 	FILE	*out = ft->out;
 	int	 bid = first && fl->bid_end > fl->bid_at;
+	char	*dem = NULL;
+	const char *fn = sf->function;
+
+	/* The sanitizers print demangled names. */
+	if (fn != NULL && (dem = name_demangle(fn)) != NULL)
+		fn = dem;
 
 	fwrite(p, 1, fl->num_at, out);
 	fprintf(out, "%u ", num);
 	if (fl->asan) {
 		fwrite(p + fl->pc_at, 1, fl->pc_end - fl->pc_at, out);
 		if (sf->function != NULL)
-			fprintf(out, " in %s", sf->function);
+			fprintf(out, " in %s", fn);
 		fputc(' ', out);
 		if (sf->file != NULL)
 			put_loc(out, sf);
@@ -323,7 +329,7 @@ put_frame(struct filter *ft, const char *p, size_t len,
 				    fl->bid_end - fl->bid_at, out);
 		}
 	} else {
-		fputs(sf->function != NULL ? sf->function : "<null>", out);
+		fputs(fn != NULL ? fn : "<null>", out);
 		fputc(' ', out);
 		if (sf->file != NULL)
 			put_loc(out, sf);
@@ -335,6 +341,7 @@ put_frame(struct filter *ft, const char *p, size_t len,
 			fwrite(p + fl->bid_at, 1, fl->bid_end - fl->bid_at, out);
 	}
 	fwrite(p + fl->end, 1, len - fl->end, out);
+	free(dem);
 }
 
 /* The SUMMARY line's module path, if it has one whose basename is base. */
@@ -612,14 +619,14 @@ batch_parse(const char *line, size_t len)
  */
 static void
 batch_answer(struct symbolizer *sym, const char *module,
-    struct batch_item *items, size_t n, int *warned)
+    struct batch_item *items, size_t n, int demangle, int *warned)
 {
 	struct batch_slot *slots;
 	struct sym_frame *pool = NULL;
 	struct sym_answer ans;
 	const struct sym_frame *f;
 	size_t		 npool = 0, cappool = 0, i, k;
-	char		*cause = NULL;
+	char		*cause = NULL, *dem;
 
 	slots = xreallocarray(NULL, n, sizeof *slots);
 	qsort(items, n, sizeof *items, batch_cmp);
@@ -648,7 +655,11 @@ batch_answer(struct symbolizer *sym, const char *module,
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < slots[i].n; k++) {
 			f = &pool[slots[i].first + k];
-			fputs(f->function != NULL ? f->function : "??", stdout);
+			dem = demangle && f->function != NULL ?
+			    name_demangle(f->function) : NULL;
+			fputs(dem != NULL ? dem : f->function != NULL ?
+			    f->function : "??", stdout);
+			free(dem);
 			putchar('\n');
 			fputs(f->file != NULL ? f->file : "??", stdout);
 			putchar(':');
@@ -665,7 +676,7 @@ batch_answer(struct symbolizer *sym, const char *module,
 
 /* The batch mode: addresses on stdin, llvm-symbolizer's answers out. */
 static int
-symbolize_addresses(struct symbolizer *sym, const char *module)
+symbolize_addresses(struct symbolizer *sym, const char *module, int demangle)
 {
 	struct lreader	 lr;
 	struct batch_item *items;
@@ -680,12 +691,12 @@ symbolize_addresses(struct symbolizer *sym, const char *module)
 		items[n].addr = batch_parse(line, len);
 		items[n].idx = (uint32_t)n;
 		if (++n == BATCH_MAX) {
-			batch_answer(sym, module, items, n, &warned);
+			batch_answer(sym, module, items, n, demangle, &warned);
 			n = 0;
 		}
 	}
 	if (n > 0)
-		batch_answer(sym, module, items, n, &warned);
+		batch_answer(sym, module, items, n, demangle, &warned);
 	free(items);
 	free(lr.buf);
 	return fflush(stdout) == 0 ? 0 : EXIT_ERROR;
@@ -699,13 +710,14 @@ cmd_symbolize(int argc, char **argv)
 		{ "symbols",	required_argument, NULL, 's' },
 		{ "debug-dir",	required_argument, NULL, 'd' },
 		{ "addresses",	required_argument, NULL, 'a' },
+		{ "no-demangle", no_argument,	   NULL, 'M' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct symbolizer *sym;
 	struct filter	 ft;
 	const char	*addresses = NULL;
-	int		 c, i, fd, rc = 0;
+	int		 c, i, fd, rc = 0, demangle = 1;
 
 	sym = symbolizer_new();
 	optind = 1;
@@ -719,6 +731,9 @@ cmd_symbolize(int argc, char **argv)
 			break;
 		case 'a':
 			addresses = optarg;
+			break;
+		case 'M':
+			demangle = 0;
 			break;
 		case 'h':
 			printf("usage: fttriage symbolize [--symbols DIR]... "
@@ -734,7 +749,7 @@ cmd_symbolize(int argc, char **argv)
 		}
 	}
 	if (addresses != NULL) {
-		rc = symbolize_addresses(sym, addresses);
+		rc = symbolize_addresses(sym, addresses, demangle);
 		symbolizer_free(sym);
 		return rc;
 	}
