@@ -282,6 +282,13 @@ parse_frame(const char *p, size_t len, struct fline *fl)
 	return i == end;
 }
 
+/* Whether a name from the object is an Itanium or Rust mangled name. */
+static int
+looks_mangled(const char *s)
+{
+	return s != NULL && s[0] == '_' && (s[1] == 'Z' || s[1] == 'R');
+}
+
 static void
 put_loc(FILE *out, const struct sym_frame *f)
 {
@@ -310,7 +317,7 @@ put_frame(struct filter *ft, const char *p, size_t len,
 	const char *fn = sf->function;
 
 	/* The sanitizers print demangled names. */
-	if (fn != NULL && (dem = name_demangle(fn)) != NULL)
+	if (looks_mangled(fn) && (dem = name_demangle(fn)) != NULL)
 		fn = dem;
 
 	fwrite(p, 1, fl->num_at, out);
@@ -571,14 +578,40 @@ struct batch_slot {
 	size_t		 n;
 };
 
-static int
-batch_cmp(const void *a, const void *b)
+/*
+ * Sort by address, stably (equal addresses keep input order): a radix
+ * sort, 11 bits a pass, only as many passes as the largest address needs.
+ */
+static void
+batch_sort(struct batch_item *a, size_t n)
 {
-	const struct batch_item *x = a, *y = b;
+	struct batch_item *tmp, *from = a, *to, *t;
+	size_t		 count[2048], i, sum, c;
+	uint64_t	 all = 0;
+	unsigned	 shift;
 
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
+	tmp = xreallocarray(NULL, n ? n : 1, sizeof *tmp);
+	to = tmp;
+	for (i = 0; i < n; i++)
+		all |= a[i].addr;
+	for (shift = 0; shift < 64 && (all >> shift) != 0; shift += 11) {
+		memset(count, 0, sizeof count);
+		for (i = 0; i < n; i++)
+			count[(from[i].addr >> shift) & 2047]++;
+		for (i = 0, sum = 0; i < 2048; i++) {
+			c = count[i];
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			to[count[(from[i].addr >> shift) & 2047]++] = from[i];
+		t = from;
+		from = to;
+		to = t;
+	}
+	if (from != a)
+		memcpy(a, from, n * sizeof *a);
+	free(tmp);
 }
 
 static void
@@ -629,7 +662,7 @@ batch_answer(struct symbolizer *sym, const char *module,
 	char		*cause = NULL, *dem;
 
 	slots = xreallocarray(NULL, n, sizeof *slots);
-	qsort(items, n, sizeof *items, batch_cmp);
+	batch_sort(items, n);
 	for (i = 0; i < n; i++) {
 		if (i > 0 && items[i].addr == items[i - 1].addr) {
 			slots[items[i].idx] = slots[items[i - 1].idx];
@@ -655,7 +688,7 @@ batch_answer(struct symbolizer *sym, const char *module,
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < slots[i].n; k++) {
 			f = &pool[slots[i].first + k];
-			dem = demangle && f->function != NULL ?
+			dem = demangle && looks_mangled(f->function) ?
 			    name_demangle(f->function) : NULL;
 			fputs(dem != NULL ? dem : f->function != NULL ?
 			    f->function : "??", stdout);

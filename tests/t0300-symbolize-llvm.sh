@@ -8,10 +8,19 @@
 P="$top_srcdir/tests/progs/symbolize"
 LLVM=$(command -v llvm-symbolizer || command -v llvm-symbolizer-14 || true)
 
-# addrs FILE: every instruction address in .text, as 0x... lines.
+# addrs FILE: every instruction address in .text, then every 13th byte
+# of the whole image and a little past it (data, padding, nothing), as
+# 0x... lines.
 addrs() {
 	objdump -d --no-show-raw-insn -j .text "$1" |
 	    awk '/^ +[0-9a-f]+:/ { sub(":", "", $1); print "0x" $1 }'
+	max=0
+	for e in $(readelf -lW "$1" | awk '$1 == "LOAD" { print $3, $6 }' |
+	    while read -r va sz; do echo $((va + sz)); done); do
+		[ "$e" -gt "$max" ] && max=$e
+	done
+	awk -v max="$max" 'BEGIN { for (a = 0; a < max + 256; a += 13)
+	    printf "0x%x\n", a }'
 }
 
 # same WHAT OBJ [LLVM-OPTIONS...]: fttriage and llvm-symbolizer agree on
