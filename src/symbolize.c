@@ -35,6 +35,7 @@
 #define ROOT_DEPTH_MAX	24		/* directory levels under a root */
 #define ROOT_FILES_MAX	500000		/* files indexed over all roots */
 #define RESOLVED_MAX	4096		/* remembered module resolutions */
+#define RESOLVED_SLOTS	8192		/* their hash table, twice as large */
 #define MODULES_MAX	1024		/* module files opened, at most */
 
 struct module {
@@ -54,6 +55,8 @@ struct indexed {
 
 /* One remembered answer to "which module is this?" */
 struct resolved {
+	uint32_t	 hash;
+	int		 used;
 	char		*name;
 	char		*hint;
 	char		*build_id;
@@ -73,7 +76,7 @@ struct symbolizer {
 	struct module	**mods;
 	size_t		 nmods;
 	int		 full_warned;
-	struct resolved	*res;
+	struct resolved	*res;		/* RESOLVED_SLOTS, open addressing */
 	size_t		 nres;
 };
 
@@ -117,7 +120,7 @@ symbolizer_free(struct symbolizer *sym)
 	for (i = 0; i < sym->nmods; i++)
 		module_free(sym->mods[i]);
 	free(sym->mods);
-	for (i = 0; i < sym->nres; i++) {
+	for (i = 0; sym->res != NULL && i < RESOLVED_SLOTS; i++) {
 		free(sym->res[i].name);
 		free(sym->res[i].hint);
 		free(sym->res[i].build_id);
@@ -439,6 +442,22 @@ module_fits(struct module *m, const char *build_id, struct module **other)
 	return 1;
 }
 
+/* FNV-1a over the three strings, NULL and "" told apart. */
+static uint32_t
+resolved_hash(const char *a, const char *b, const char *c)
+{
+	const char	*v[3] = { a, b, c }, *p;
+	uint32_t	 h = 2166136261u;
+	int		 i;
+
+	for (i = 0; i < 3; i++) {
+		h = (h ^ (v[i] == NULL ? 0x5a : 0xa5)) * 16777619u;
+		for (p = v[i]; p != NULL && *p != '\0'; p++)
+			h = (h ^ (unsigned char)*p) * 16777619u;
+	}
+	return h;
+}
+
 static int
 str_eq(const char *a, const char *b)
 {
@@ -455,14 +474,20 @@ module_find(struct symbolizer *sym, const char *name, const char *hint,
 	struct module	*m = NULL, *c, *other = NULL;
 	struct resolved	*r;
 	const char	*base;
-	size_t		 i;
+	size_t		 i, slot;
+	uint32_t	 h;
 
-	for (i = 0; i < sym->nres; i++) {
+	h = resolved_hash(name, hint, build_id);
+	if (sym->res == NULL)
+		sym->res = xcalloc(RESOLVED_SLOTS, sizeof *sym->res);
+	for (i = h & (RESOLVED_SLOTS - 1); sym->res[i].used;
+	    i = (i + 1) & (RESOLVED_SLOTS - 1)) {
 		r = &sym->res[i];
-		if (str_eq(r->name, name) && str_eq(r->hint, hint) &&
-		    str_eq(r->build_id, build_id))
+		if (r->hash == h && str_eq(r->name, name) &&
+		    str_eq(r->hint, hint) && str_eq(r->build_id, build_id))
 			return r->mod;
 	}
+	slot = i;
 	if (hint != NULL && hint[0] == '/' &&
 	    module_fits(c = module_open(sym, hint), build_id, &other))
 		m = c;
@@ -498,9 +523,10 @@ module_find(struct symbolizer *sym, const char *name, const char *hint,
 		other->id_warned = 1;
 	}
 	if (sym->nres < RESOLVED_MAX) {
-		sym->res = xreallocarray(sym->res, sym->nres + 1,
-		    sizeof *sym->res);
-		r = &sym->res[sym->nres++];
+		sym->nres++;
+		r = &sym->res[slot];
+		r->used = 1;
+		r->hash = h;
 		r->name = name != NULL ? xstrdup(name) : NULL;
 		r->hint = hint != NULL ? xstrdup(hint) : NULL;
 		r->build_id = build_id != NULL ? xstrdup(build_id) : NULL;
