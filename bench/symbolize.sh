@@ -124,16 +124,24 @@ frames() {
 } >"$W/report"
 R=10
 for k in $(seq $R); do
-	run cold sh -c '"$0" symbolize --symbols "$1" <"$2" >"$3" 2>/dev/null' \
-	    "$FT" "$W" "$W/report" "$W/out"
+	run cold "$FT" symbolize --symbols "$W" "$W/report" >"$W/out" 2>/dev/null
 	run start llvm-symbolizer --version >/dev/null
 	run one sh -c 'echo 0x0 | llvm-symbolizer --obj="$0" >/dev/null' "$LIB"
 done
-echo "report of 30 frames in 3 modules, cold, best of $R runs (wall; cpu to 10 ms):"
-printf '  fttriage symbolize:                 %s s  %s s\n' \
-    "$best_cold_wall" "$best_cold_cpu"
-printf '  llvm-symbolizer start (--version):  %s s  %s s\n' \
-    "$best_start_wall" "$best_start_cpu"
-printf '  llvm-symbolizer, one address:       %s s  %s s\n' \
-    "$best_one_wall" "$best_one_cpu"
+echo "report of 30 frames in 3 modules, cold, best of $R runs:"
+# CPU milliseconds from perf when it is there: steadier on a busy machine.
+cpu_ms() {
+	command -v perf >/dev/null 2>&1 || { echo -; return; }
+	perf stat -r $R -x, -e task-clock "$@" 2>&1 >/dev/null |
+	    awk -F, '/task-clock/ { printf "%.1f", $1 }'
+}
+c1=$(cpu_ms "$FT" symbolize --symbols "$W" "$W/report")
+c2=$(cpu_ms llvm-symbolizer --version)
+c3=$(cpu_ms sh -c "echo 0x0 | llvm-symbolizer --obj='$LIB'")
+printf '  %-36s %8s %14s\n' "" "wall s" "cpu ms (perf)"
+printf '  %-36s %8s %14s\n' "fttriage symbolize" "$best_cold_wall" "$c1"
+printf '  %-36s %8s %14s\n' "llvm-symbolizer start (--version)" \
+    "$best_start_wall" "$c2"
+printf '  %-36s %8s %14s\n' "llvm-symbolizer, one address" \
+    "$best_one_wall" "$c3"
 echo "  frames with a source line: $(grep -c '^ *#[0-9]* [^<].*:[0-9]' "$W/out") (30 printed, inline frames expanded: $(grep -c '^ *#' "$W/out") lines)"
