@@ -13,12 +13,16 @@
 #include "cmd.h"
 
 static const struct cmd_entry cmd_table[] = {
-	{ "scan",      cmd_scan,      "scan [options] [file ...]",
-	  "extract reports from logs" },
+	{ "scan",      cmd_scan,
+	  "scan [--format text|json] [--frames N] [--color WHEN] [file ...]",
+	  "extract reports from logs",
+	  "  --format FMT   text (default) or json (one object per line)\n"
+	  "  --frames N     frames shown per stack in text (default 4, 0 = all)\n"
+	  "  --color WHEN   always, auto (default) or never\n" },
 	{ "help",      cmd_help,      "help [command]",
-	  "show usage" },
+	  "show usage", NULL },
 	{ "version",   cmd_version,   "version",
-	  "show the version" },
+	  "show the version", NULL },
 };
 
 void
