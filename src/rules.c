@@ -614,12 +614,19 @@ load_line(struct loader *ld, char *s, unsigned line)
 	const char	*key;
 	char		*colon, *v;
 	size_t		 i, len = strlen(s);
+	int		 indented = s[0] == ' ' || s[0] == '\t';
 
 	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
 	    s[len - 1] == '\r'))
 		s[--len] = '\0';
 	if (s[0] == '#')
 		return;
+	if (len == 0 && indented && ld->f_open && ld->f.join == J_LINES) {
+		/* White space only: a blank line inside an example. */
+		buf_addc(&ld->f.value, '\n');
+		ld->f.nlines++;
+		return;
+	}
 	if (len == 0) {
 		field_end(ld);
 		return;
