@@ -427,12 +427,16 @@ field_end(struct loader *ld)
 		    "'rule: ID')", f->key);
 		goto out;
 	}
-	if (strcmp(f->key, "title") == 0)
+	if (strcmp(f->key, "title") == 0) {
 		set_once(ld, f, &r->title);
+		r->title_line = f->line;
+	}
 	else if (strcmp(f->key, "explain") == 0)
 		set_once(ld, f, &r->explain);
-	else if (strcmp(f->key, "fix") == 0)
+	else if (strcmp(f->key, "fix") == 0) {
 		set_once(ld, f, &r->fix);
+		r->fix_line = f->line;
+	}
 	else if (strcmp(f->key, "severity") == 0) {
 		for (i = 0; i < nitems(severity_names); i++)
 			if (strcmp(v, severity_names[i]) == 0)
@@ -542,11 +546,12 @@ rule_validate(struct loader *ld)
 		load_error(ld, r->line, "rule '%s' has no 'no-match' example",
 		    r->id);
 	if (r->title != NULL && template_check(r, r->title, &cause) != 0) {
-		load_error(ld, r->line, "rule '%s': title: %s", r->id, cause);
+		load_error(ld, r->title_line, "rule '%s': title: %s", r->id,
+		    cause);
 		free(cause);
 	}
 	if (r->fix != NULL && template_check(r, r->fix, &cause) != 0) {
-		load_error(ld, r->line, "rule '%s': fix: %s", r->id, cause);
+		load_error(ld, r->fix_line, "rule '%s': fix: %s", r->id, cause);
 		free(cause);
 	}
 }

@@ -93,6 +93,8 @@ struct rule {
 	struct example	*examples;
 	size_t		 nexamples;
 	unsigned	 batch;		/* which load it came from */
+	unsigned	 title_line;	/* where title and fix start */
+	unsigned	 fix_line;
 	unsigned	 has_severity:1;
 	unsigned	 explicit_literals:1;
 };
