@@ -172,10 +172,10 @@ cmd_scan(int argc, char **argv)
 		ft_warnx("bad --color value '%s' (always, auto, never)", color);
 		return EXIT_ERROR;
 	}
-	if (!no_rules) {
+	if (!no_rules || nrpaths > 0) {
 		/* Without the shipped rules a scan still works: say so. */
 		sc.rs = ruleset_new();
-		if (ruleset_load_default(sc.rs, &cause) != 0) {
+		if (!no_rules && ruleset_load_default(sc.rs, &cause) != 0) {
 			log_msg(LOG_LVL_WARN, "%s", cause);
 			free(cause);
 			cause = NULL;
