@@ -21,6 +21,49 @@
 #include "cmd.h"
 #include "emit.h"
 
+/*
+ * The symbolize stage: on by default, it opens nothing until a frame asks
+ * for a module.  --symbols DIR (repeatable) and --debug-dir DIR extend where
+ * modules and debug files are looked for; --no-symbolize turns it off.
+ */
+#define SCAN_SYMBOLIZE_OPTIONS \
+	{ "symbols",	  required_argument, NULL, 'S' }, \
+	{ "debug-dir",	  required_argument, NULL, 'D' }, \
+	{ "no-symbolize", no_argument,	     NULL, 'N' },
+
+static struct symbolizer *scan_sym;
+static int		  scan_sym_off;
+
+/* Take one symbolize option; returns 1 when ch was one. */
+static int
+scan_symbolize_option(int ch, const char *arg)
+{
+	if (scan_sym == NULL)
+		scan_sym = symbolizer_new();
+	switch (ch) {
+	case 'S':
+		symbolizer_add_root(scan_sym, arg);
+		return 1;
+	case 'D':
+		symbolizer_add_debug_dir(scan_sym, arg);
+		return 1;
+	case 'N':
+		scan_sym_off = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+scan_symbolize(struct report *r)
+{
+	if (scan_sym_off)
+		return;
+	if (scan_sym == NULL)
+		scan_sym = symbolizer_new();
+	symbolize_report(scan_sym, r);
+}
+
 struct scan {
 	const struct emit_format *fmt;
 	struct emit_opts	 eo;
@@ -43,6 +86,10 @@ scan_report(struct report *r, void *arg)
 	sc->reports++;
 	if (!r->complete)
 		sc->incomplete++;
+	scan_symbolize(r);
+
+	classify_report(r);
+	fingerprint_report(r);
 	if (sc->supp != NULL)
 		suppressions_apply(sc->supp, r);
 	if (sc->rs != NULL)
@@ -69,6 +116,7 @@ scan_source(struct scan *sc, const char *path)
 		return -1;
 	}
 	p = parser_new(source_name(src), scan_report, sc);
+	source_set_skip(src, parser_can_skip, p);
 	if (sc->rs != NULL)
 		parser_set_line_hook(p, ruleset_line_hook(sc->rs));
 	while ((rc = source_next(src, &l, &cause)) == 1)
@@ -79,6 +127,9 @@ scan_source(struct scan *sc, const char *path)
 		ret = -1;
 	}
 	parser_finish(p);
+	log_msg(LOG_LVL_DEBUG, "%s: %" PRIu64 " lines, %" PRIu64 " passed over "
+	    "as noise", path, parser_lines(p) + source_skipped_lines(src),
+	    source_skipped_lines(src));
 	if (source_cut_lines(src) > 0)
 		log_msg(LOG_LVL_WARN, "%s: %" PRIu64 " line(s) longer than "
 		    "%d bytes were cut", path, source_cut_lines(src),
@@ -99,6 +150,7 @@ static const struct option scan_longopts[] = {
 	{ "no-rules",	no_argument,		NULL, 'N' },
 	{ "suppressions", required_argument,	NULL, 'S' },
 	{ "help",	no_argument,		NULL, 'h' },
+	SCAN_SYMBOLIZE_OPTIONS
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -161,6 +213,8 @@ cmd_scan(int argc, char **argv)
 		case 'h':
 			return cmd_help(2, (char *[]){ "help", "scan", NULL });
 		default:
+			if (scan_symbolize_option(ch, optarg))
+				break;
 			return EXIT_ERROR;
 		}
 	}
@@ -205,6 +259,7 @@ cmd_scan(int argc, char **argv)
 	}
 	log_msg(LOG_LVL_INFO, "%" PRIu64 " report(s), %" PRIu64
 	    " incomplete", sc.reports, sc.incomplete);
+	symbolizer_free(scan_sym);
 	ruleset_free(sc.rs);
 	suppressions_free(sc.supp);
 	return errors ? EXIT_ERROR : 0;

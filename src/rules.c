@@ -102,6 +102,7 @@ ruleset_new(void)
 	rs = xcalloc(1, sizeof *rs);
 	buf_init(&rs->errors, 64 * 1024);
 	rs->hook.match = ruleset_match_line;
+	rs->hook.quiet = ruleset_line_quiet;
 	rs->hook.arg = rs;
 	return rs;
 }

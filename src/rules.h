@@ -125,6 +125,7 @@ int		 rule_matches_report(struct ruleset *, const struct rule *,
 		    struct report *, char **);
 int		 template_check(const struct rule *, const char *, char **);
 struct report	*ruleset_match_line(void *, const char *, size_t);
+int		 ruleset_line_quiet(void *, const char *, size_t);
 enum frame_class frame_effective_class(const struct frame *);
 
 #endif
