@@ -142,13 +142,16 @@ scan_source(struct scan *sc, const char *path)
 	return ret;
 }
 
+/* The rules stage's options: long only. */
+enum { OPT_RULES = 0x100, OPT_NO_RULES, OPT_SUPPRESSIONS };
+
 static const struct option scan_longopts[] = {
 	{ "format",	required_argument,	NULL, 'f' },
 	{ "frames",	required_argument,	NULL, 'n' },
 	{ "color",	required_argument,	NULL, 'C' },
-	{ "rules",	required_argument,	NULL, 'R' },
-	{ "no-rules",	no_argument,		NULL, 'N' },
-	{ "suppressions", required_argument,	NULL, 'S' },
+	{ "rules",	required_argument,	NULL, OPT_RULES },
+	{ "no-rules",	no_argument,		NULL, OPT_NO_RULES },
+	{ "suppressions", required_argument,	NULL, OPT_SUPPRESSIONS },
 	{ "help",	no_argument,		NULL, 'h' },
 	SCAN_SYMBOLIZE_OPTIONS
 	{ NULL, 0, NULL, 0 }
@@ -193,15 +196,15 @@ cmd_scan(int argc, char **argv)
 		case 'C':
 			color = optarg;
 			break;
-		case 'R':
+		case OPT_RULES:
 			rpaths = xreallocarray(rpaths, nrpaths + 1,
 			    sizeof *rpaths);
 			rpaths[nrpaths++] = optarg;
 			break;
-		case 'N':
+		case OPT_NO_RULES:
 			no_rules = 1;
 			break;
-		case 'S':
+		case OPT_SUPPRESSIONS:
 			suppressions_free(sc.supp);
 			if ((sc.supp = suppressions_load(optarg,
 			    &cause)) == NULL) {
@@ -230,7 +233,9 @@ cmd_scan(int argc, char **argv)
 		/* Without the shipped rules a scan still works: say so. */
 		sc.rs = ruleset_new();
 		if (!no_rules && ruleset_load_default(sc.rs, &cause) != 0) {
-			log_msg(LOG_LVL_WARN, "%s", cause);
+			/* An uninstalled build has no rules directory. */
+			log_msg(getenv("FTTRIAGE_RULES_DIR") != NULL ?
+			    LOG_LVL_WARN : LOG_LVL_INFO, "%s", cause);
 			free(cause);
 			cause = NULL;
 		}
