@@ -2,6 +2,7 @@
 # Rules on real logs: each corpus log must carry the rules its known
 # pattern calls for (and the fix must name what the log names).
 . "$top_srcdir/tests/lib.sh"
+export XDG_CONFIG_HOME="$T/config"	# no rules of the user running the tests
 
 export FTTRIAGE_RULES_DIR="$top_srcdir/rules"
 
