@@ -211,6 +211,8 @@ struct report {
 	void		*rule_refs;   /* owned by rules.c */
 	int		 suppressed;  /* a suppressions file silences it */
 	char		*suppressed_by;
+	char		**rule_titles; /* rendered titles, parallel to rules
+				        * (rules-apply.c); NULL entries allowed */
 };
 
 /* ------------------------------------------------------------------ */
