@@ -55,6 +55,11 @@ t_ok $? "crash-with-extension-modules: the fix lists the modules"
 grep -q '"link":"https://py-free-threading.github.io/debugging/"' "$T/out"
 t_ok $? "JSON carries the rule's link"
 
+"$FTTRIAGE" scan --format json \
+    "$CORPUS/058-bitstruct-indented-gil-warning.log" >"$T/out"
+grep -q '"title":"The GIL was re-enabled to import bitstruct.c"' "$T/out"
+t_ok $? "JSON carries the rule's title rendered with the module"
+
 # No rule fires on a log where none applies.
 expect 007-cpython-contextvars-hamt-asan-segv
 n=$(grep -c '"id":' "$T/out.json")
