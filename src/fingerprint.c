@@ -7,7 +7,8 @@
  * thread ids.  Each stack is reduced to a "site": walk from the top past
  * sanitizer runtime, libc, fatal-error machinery and call/eval plumbing;
  * refcount/atomic helpers, lock wrappers and the eval loop are walked
- * through but kept as a prefix ("Py_INCREF>_PyEval_EvalFrameDefault>f");
+ * through but kept, by name, as a prefix ("Py_INCREF>_PyEval_EvalFrame
+ * Default>f@mod");
  * the site is the first frame of code, followed by the extension that
  * called the C API when the site is CPython's.  Races key on the two
  * access sites sorted (a missing one is "?"), other kinds on what
@@ -70,7 +71,12 @@ component(const struct frame *f)
 		return xstrdup("runtime");
 	case FC_STDLIB_EXT:
 	case FC_EXTENSION:
-		if (f->package != NULL)
+		/*
+		 * The module's own name, not the package: the package comes
+		 * from a path that one log prints and another does not.
+		 */
+		if (f->module == NULL && f->module_path == NULL &&
+		    f->package != NULL)
 			return xstrdup(f->package);
 		break;
 	case FC_PYTHON:
@@ -133,7 +139,7 @@ site_key(struct fpctx *c, const struct report *r, int si)
 	const struct stack *s = &r->stacks[si];
 	const struct frame *f;
 	struct buf	 b;
-	char		*prefix[FP_PREFIX_MAX], *k;
+	char		*prefix[FP_PREFIX_MAX + 1], *k;
 	size_t		 i, j, np = 0;
 	int		 site = -1, fallback = -1, entry;
 	enum frame_use	 u;
@@ -161,10 +167,17 @@ site_key(struct fpctx *c, const struct report *r, int si)
 		case FU_MEGA:
 			if (u == FU_MEGA && fallback < 0)
 				fallback = (int)i;
-			k = frame_key(c, f);
+			/*
+			 * By name alone: whether a helper shows up in the
+			 * extension it was inlined into or in libpython
+			 * depends on the symbolizer.  The eval loop always
+			 * gets a place.
+			 */
+			k = name_normalize(f->function);
 			if (np > 0 && strcmp(prefix[np - 1], k) == 0)
 				free(k);
-			else if (np < FP_PREFIX_MAX)
+			else if (np < FP_PREFIX_MAX || (u == FU_MEGA &&
+			    np < FP_PREFIX_MAX + 1))
 				prefix[np++] = k;
 			else
 				free(k);

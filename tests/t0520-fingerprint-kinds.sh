@@ -41,12 +41,12 @@ for b in $builds; do
 		"$b/tsan-kinds" $m >"$b-$m.log" 2>&1
 	done
 	t_is "$(key $b-inversion.log)" "v1 tsan-lock-order-inversion :: \
-pthread_mutex_lock@runtime>lock_ab | pthread_mutex_lock@runtime>lock_ba" \
+pthread_mutex_lock>lock_ab | pthread_mutex_lock>lock_ba" \
 	    "$b: lock-order inversion keys on its two lock sites"
 	t_is "$(key $b-leak.log)" "v1 tsan-thread-leak :: spawn_worker" \
 	    "$b: thread leak keys on the creation site"
 	t_is "$(key $b-unlock.log)" "v1 tsan-mutex-bad-unlock :: \
-pthread_mutex_unlock@runtime>release_twice" \
+pthread_mutex_unlock>release_twice" \
 	    "$b: bad unlock keys on the unlock site, lock wrapper as prefix"
 	t_is "$(key $b-uaf.log)" \
 	    "v1 tsan-heap-use-after-free :: drop_buffer | read_buffer" \
