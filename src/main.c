@@ -19,6 +19,9 @@ static const struct cmd_entry cmd_table[] = {
 	  "  --format FMT   text (default) or json (one object per line)\n"
 	  "  --frames N     frames shown per stack in text (default 4, 0 = all)\n"
 	  "  --color WHEN   always, auto (default) or never\n"
+	  "  --rules PATH   also load the rules in PATH (file or directory)\n"
+	  "  --no-rules     do not load the shipped rules (only --rules PATH)\n"
+	  "  --suppressions FILE  mark reports a TSan suppressions file silences\n"
 	  "  --db PATH      record into this store (default $FTTRIAGE_DB, else\n"
 	  "                 $XDG_DATA_HOME/fttriage/fttriage.db)\n"
 	  "  --project P    the logs belong to project P\n"
@@ -61,6 +64,11 @@ static const struct cmd_entry cmd_table[] = {
 	  "  --project P    every log belongs to project P\n"
 	  "  --syslog       log to syslog instead of stderr\n"
 	  "  --log-level L  error, warning, info (default) or debug\n" },
+	{ "rules",     cmd_rules,     "rules [-n] [-R path] list | check [file ...] | test [id ...]",
+	  "list, check and test the rules",
+	  "  -R, --rules PATH  also load the rules in PATH (file or directory)\n"
+	  "  -n, --no-default  do not load the shipped rules\n"
+	  "  suppressions SUPP-FILE [LOG ...]  which TSan reports SUPP-FILE silences\n" },
 	{ "help",      cmd_help,      "help [command]",
 	  "show usage", NULL },
 	{ "version",   cmd_version,   "version",
