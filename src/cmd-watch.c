@@ -33,6 +33,7 @@ struct watch_cmd {
 	struct config	*config;
 	struct watcher	*watcher;
 	struct symbolizer *sym;
+	struct ruleset	*rules;
 	int		 level;       /* from the command line, or -1 */
 	char		**dirs;       /* from the command line */
 	int		 ndirs;
@@ -100,6 +101,33 @@ watch_symbolizer(const struct config *cfg)
 	return sym;
 }
 
+/*
+ * The rules stage: the shipped rules (when installed) and the configured
+ * rule paths.  A configured path that does not load is an error: the
+ * watcher does not run with half its rules.
+ */
+static struct ruleset *
+watch_rules(const struct config *cfg, char **cause)
+{
+	struct ruleset	*rs;
+	char		*why = NULL;
+	size_t		 i;
+
+	rs = ruleset_new();
+	if (ruleset_load_default(rs, &why) != 0) {
+		log_msg(getenv("FTTRIAGE_RULES_DIR") != NULL ? LOG_LVL_WARN :
+		    LOG_LVL_INFO, "%s", why);
+		free(why);
+	}
+	for (i = 0; i < cfg->nrules; i++) {
+		if (ruleset_load_path(rs, cfg->rules[i], cause) != 0) {
+			ruleset_free(rs);
+			return NULL;
+		}
+	}
+	return rs;
+}
+
 static void
 watch_apply_level(struct watch_cmd *wc)
 {
@@ -146,13 +174,22 @@ watch_reload(void *arg)
 	struct watch_cmd	*wc = arg;
 	struct config		*cfg;
 	struct symbolizer	*sym;
+	struct ruleset		*rs;
 	char			*cause = NULL;
 
-	log_msg(LOG_LVL_INFO, "SIGHUP: reloading the configuration");
+	log_msg(LOG_LVL_INFO, "SIGHUP: reloading the configuration and "
+	    "the rules");
 	if ((cfg = config_load(wc->config_path, &cause)) == NULL) {
 		log_msg(LOG_LVL_ERROR, "reload failed, keeping the running "
 		    "configuration: %s", cause);
 		free(cause);
+		return;
+	}
+	if ((rs = watch_rules(cfg, &cause)) == NULL) {
+		log_msg(LOG_LVL_ERROR, "reload failed, keeping the running "
+		    "configuration and rules: %s", cause);
+		free(cause);
+		config_free(cfg);
 		return;
 	}
 	if (cfg->store != NULL && (wc->config->store == NULL ||
@@ -160,17 +197,15 @@ watch_reload(void *arg)
 		log_msg(LOG_LVL_WARN, "a new store path takes effect only "
 		    "when the watcher is restarted");
 	sym = watch_symbolizer(cfg);
-	watcher_set_config(wc->watcher, cfg, sym);
+	watcher_set_config(wc->watcher, cfg, sym, rs);
 	config_free(wc->config);
 	symbolizer_free(wc->sym);
+	ruleset_free(wc->rules);
 	wc->config = cfg;
 	wc->sym = sym;
+	wc->rules = rs;
 	watch_apply_level(wc);
 	watch_add_dirs(wc, 1);
-	/*
-	 * Rule directories are in cfg->rules; they are loaded here (and
-	 * handed to the watcher) once the rules stage is in the pipeline.
-	 */
 	log_msg(LOG_LVL_INFO, "configuration reloaded from '%s': %zu "
 	    "watch, %zu rules, %zu symbols", cfg->path != NULL ? cfg->path :
 	    "(none)", cfg->nwatch, cfg->nrules, cfg->nsymbols);
@@ -267,6 +302,8 @@ cmd_watch(int argc, char **argv)
 		    "the configuration)");
 		goto out;
 	}
+	if ((wc.rules = watch_rules(wc.config, &cause)) == NULL)
+		goto fail;
 	if (db == NULL)
 		db = wc.config->store;
 	if ((st = store_open(db, &cause)) == NULL)
@@ -304,6 +341,7 @@ cmd_watch(int argc, char **argv)
 	wo.store = st;
 	wo.config = wc.config;
 	wo.symbolizer = wc.sym = watch_symbolizer(wc.config);
+	wo.rules = wc.rules;
 	if ((wc.watcher = watcher_new(&wo, &cause)) == NULL)
 		goto fail;
 	if (watch_add_dirs(&wc, 0) == wc.ndirs + (int)wc.config->nwatch)
@@ -333,5 +371,6 @@ out:
 		close(lock);
 	config_free(wc.config);
 	symbolizer_free(wc.sym);
+	ruleset_free(wc.rules);
 	return rv;
 }

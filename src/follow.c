@@ -111,11 +111,34 @@ follow_free(struct follow *f)
 	free(f);
 }
 
-/* Nothing open in any stream of the parser? */
+/*
+ * Nothing open in any stream of the parser?  Asked with the line hook off,
+ * since a line rule's own test says nothing about open reports.
+ */
 static int
 follow_idle(struct follow *f)
 {
-	return f->parser == NULL || parser_can_skip(f->parser, "", 0);
+	int	idle;
+
+	if (f->parser == NULL)
+		return 1;
+	if (f->hook == NULL)
+		return parser_can_skip(f->parser, "", 0);
+	parser_set_line_hook(f->parser, NULL);
+	idle = parser_can_skip(f->parser, "", 0);
+	parser_set_line_hook(f->parser, f->hook);
+	return idle;
+}
+
+void
+follow_set_rules(struct follow *f, struct ruleset *rs)
+{
+	if (f->rules == rs)
+		return;
+	f->rules = rs;
+	f->hook = rs != NULL ? ruleset_line_hook(rs) : NULL;
+	if (f->parser != NULL)
+		parser_set_line_hook(f->parser, f->hook);
 }
 
 /* 1 while the file has unread bytes or its parser has a report open. */
@@ -136,14 +159,13 @@ follow_report(struct report *r, void *arg)
 	struct follow	*f = arg;
 	char		*cause = NULL;
 
-	/*
-	 * The same later stages as the scanner's, so both store the same
-	 * issues; rules join here as they join scan.
-	 */
+	/* The scanner's later stages, so that both store the same issues. */
 	if (f->sym != NULL)
 		symbolize_report(f->sym, r);
 	classify_report(r);
 	fingerprint_report(r);
+	if (f->rules != NULL)
+		rules_apply(f->rules, r);
 	if (f->error == NULL && f->ig != NULL &&
 	    store_ingest_report(f->ig, r, &cause) != 0)
 		f->error = cause;
@@ -249,8 +271,8 @@ follow_lines(struct follow *f, int finish, char **cause)
  * the reports the turn completed with the last safe resume point.
  */
 int
-follow_read(struct follow *f, struct store *st, struct symbolizer *sym,
-    const char *project, int finish, char **cause)
+follow_read(struct follow *f, struct store *st, const char *project,
+    int finish, char **cause)
 {
 	struct stat	 sb;
 	uint64_t	 offset, line;
@@ -288,9 +310,10 @@ follow_read(struct follow *f, struct store *st, struct symbolizer *sym,
 			log_msg(LOG_LVL_DEBUG, "'%s': resuming at byte %" PRIu64
 			    ", line %" PRIu64, f->path, offset, line);
 	}
-	if (f->parser == NULL)
+	if (f->parser == NULL) {
 		f->parser = parser_new(f->path, follow_report, f);
-	f->sym = sym;
+		parser_set_line_hook(f->parser, f->hook);
+	}
 
 	if ((more = follow_lines(f, finish, cause)) == -1)
 		goto fail;

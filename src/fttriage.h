@@ -617,6 +617,7 @@ struct watch_opts {
 	struct store		*store;
 	const struct config	*config;
 	struct symbolizer	*symbolizer; /* the symbolize stage */
+	struct ruleset		*rules;     /* the rules stage, or NULL */
 	const char		*project;   /* --project, overrides mapping */
 	int			 once;      /* read what is there, then stop */
 };
@@ -625,9 +626,10 @@ void	 watcher_free(struct watcher *);
 /* Follow dir and the directories created under it later; 0/-1. */
 int	 watcher_add_dir(struct watcher *, const char *dir, char **cause);
 /* The configuration changed (SIGHUP): mappings, ignore globs, idle time,
- * symbol roots.  The caller keeps both alive and frees the old ones. */
+ * symbol roots, rules.  The caller keeps them alive and frees the old ones
+ * after this returns. */
 void	 watcher_set_config(struct watcher *, const struct config *,
-	    struct symbolizer *);
+	    struct symbolizer *, struct ruleset *);
 /*
  * Run until *stop is set (or, with once, until everything is read).
  * Signals in 'unblock' are let in only while waiting, so a handler never

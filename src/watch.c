@@ -120,10 +120,16 @@ watcher_free(struct watcher *w)
 /* Use cfg from now on (after SIGHUP); the caller frees the old one. */
 void
 watcher_set_config(struct watcher *w, const struct config *cfg,
-    struct symbolizer *sym)
+    struct symbolizer *sym, struct ruleset *rs)
 {
+	struct follow	*f;
+
 	w->o.config = cfg;
 	w->o.symbolizer = sym;
+	w->o.rules = rs;
+	/* Parsers kept between turns must drop the old rules' line hook. */
+	TAILQ_FOREACH(f, &w->files, entry)
+		follow_set_rules(f, rs);
 }
 
 static struct wdir *
@@ -506,8 +512,10 @@ watch_turn(struct watcher *w, struct follow *f, uint64_t now)
 	int	 rc, finish;
 
 	finish = w->o.once || now >= watch_due(w, f);
-	rc = follow_read(f, w->o.store, w->o.symbolizer,
-	    watch_project(w, f->path), finish, &cause);
+	f->sym = w->o.symbolizer;
+	follow_set_rules(f, w->o.rules);
+	rc = follow_read(f, w->o.store, watch_project(w, f->path), finish,
+	    &cause);
 	if (rc == -1) {
 		log_msg(LOG_LVL_ERROR, "%s", cause);
 		free(cause);

@@ -46,7 +46,9 @@ struct follow {
 
 	/* During one turn. */
 	struct store_ingest *ig;
-	struct symbolizer *sym;
+	struct symbolizer *sym;        /* the later stages, set per turn */
+	struct ruleset	*rules;
+	const struct line_hook *hook;
 	uint64_t	 turn_start;  /* pos when the turn began */
 	char		*error;       /* the first store error of the turn */
 
@@ -66,8 +68,10 @@ int	 follow_pending(struct follow *);
  * reports are closed.  Returns 1 if there is more to read, 0 if not, -1
  * with cause on an error (the turn is undone; the next one retries).
  */
-int	 follow_read(struct follow *, struct store *, struct symbolizer *,
-	    const char *project, int finish, char **cause);
+int	 follow_read(struct follow *, struct store *, const char *project,
+	    int finish, char **cause);
+/* The rules stage (and its line hook) for the next reports; NULL: none. */
+void	 follow_set_rules(struct follow *, struct ruleset *);
 uint64_t follow_now_ms(void);
 
 #endif

@@ -30,14 +30,39 @@ else
 fi
 
 # SIGHUP with a new valid configuration: reloaded, and it takes effect
-# (a new directory from the file is watched).
-mkdir "$T/more"
+# (a new directory from the file is watched, a new line rule applies).
+mkdir "$T/more" "$T/rules.d"
+cat >"$T/rules.d/marker.rules" <<'RULE'
+rule: watch-test-marker
+title: a marker line from the watcher's test
+severity: note
+line: ^WATCH-TEST-MARKER
+explain: A line the watcher's test writes to see reloaded rules apply.
+fix: Nothing to fix.
+link: https://example.invalid/watch-test
+match: WATCH-TEST-MARKER one
+no-match: another line
+RULE
+echo "WATCH-TEST-MARKER before" >"$T/logs/marker1.log"
+sleep 0.5
 printf 'idle 1\nwatch %s\nrules %s/rules.d\n' "$T/more" "$T" >"$T/watch.conf"
 kill -HUP "$wpid"
 w_wait_log "configuration reloaded from '$T/watch.conf'" 5
 t_ok $? "SIGHUP reloads the configuration (logged)"
 w_wait_log "watching directory '$T/more'" 2
 t_ok $? "a directory added to the configuration is watched"
+echo "WATCH-TEST-MARKER after" >"$T/more/marker2.log"
+t_is "$(w_wait_reports 1)" 1 "a line rule loaded on SIGHUP applies"
+t_is "$(st_sql "$DB" "SELECT s.path FROM reports r JOIN sources s \
+    ON s.id = r.source_id")" "$T/more/marker2.log" \
+    "(and only to what was read after the reload)"
+
+# SIGHUP with rules that do not load: refused, the running ones kept.
+printf 'rule: broken\n' >"$T/rules.d/broken.rules"
+kill -HUP "$wpid"
+w_wait_log "reload failed, keeping the running configuration and rules: .*broken.rules" 5
+t_ok $? "rules that do not load on SIGHUP are refused"
+rm "$T/rules.d/broken.rules"
 
 # SIGHUP with a bad configuration: refused, the daemon runs on.
 printf 'idle 1\nwatch %s\nbogus line\n' "$T/more" >"$T/watch.conf"

@@ -3,7 +3,9 @@
 # the store $DB; its log (at debug level) goes to $T/watch.err.
 
 WPROGS="$top_srcdir/tests/progs/watch"
-mkdir -p "$T/logs"
+mkdir -p "$T/logs" "$T/norules"
+# No shipped rules unless a test asks: counts stay those of the reports.
+export FTTRIAGE_RULES_DIR="$T/norules"
 printf 'idle 1\n' >"$T/watch.conf"
 wpid=
 
