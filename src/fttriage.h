@@ -579,6 +579,9 @@ const char *project_map_find(const struct project_map *, const char *path);
 struct store_ingest *store_ingest_begin_fd(struct store *, const char *path,
 	    int fd, const char *project, int fresh, uint64_t *offset,
 	    uint64_t *line, char **cause);
+/* A deleted file's rows stop naming its inode (by path, or dev/inode). */
+int	 store_source_forget(struct store *, const char *path, uint64_t dev,
+	    uint64_t ino, char **cause);
 
 /* ------------------------------------------------------------------ */
 /* config.c: the configuration file (fttriage.conf(5)).                */

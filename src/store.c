@@ -1600,3 +1600,40 @@ fail:
 	store_ingest_abort(ig);
 	return NULL;
 }
+
+/*
+ * A file was deleted: its source rows no longer name an inode, so a new
+ * file that gets the same inode (and, by chance, the same head) is not
+ * taken for it.  By path (the name removed) or, with path NULL, by device
+ * and inode (a deleted file read to its end).  Returns 0 or -1.
+ */
+int
+store_source_forget(struct store *st, const char *path, uint64_t dev,
+    uint64_t ino, char **cause)
+{
+	sqlite3_stmt	*s = NULL;
+	int		 rv = -1;
+
+	if (sqlite3_prepare_v2(st->db, path != NULL ?
+	    "UPDATE sources SET inode = NULL WHERE path = ?1 "
+	    "AND inode IS NOT NULL" :
+	    "UPDATE sources SET inode = NULL WHERE device = ?2 "
+	    "AND inode = ?3", -1, &s, NULL) != SQLITE_OK) {
+		store_error(st, cause, "cannot forget source");
+		goto out;
+	}
+	if (path != NULL)
+		bind_text(s, 1, path);
+	else {
+		sqlite3_bind_int64(s, 2, (int64_t)dev);
+		sqlite3_bind_int64(s, 3, (int64_t)ino);
+	}
+	if (sqlite3_step(s) != SQLITE_DONE) {
+		store_error(st, cause, "cannot forget source");
+		goto out;
+	}
+	rv = 0;
+out:
+	sqlite3_finalize(s);
+	return rv;
+}

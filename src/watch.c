@@ -381,16 +381,30 @@ watcher_add_dir(struct watcher *w, const char *dir, char **cause)
 	return rv;
 }
 
+/* A deleted file's inode may come back as another file: forget it. */
+static void
+watch_forget(struct watcher *w, const char *path, dev_t dev, ino_t ino)
+{
+	char	*cause = NULL;
+
+	if (store_source_forget(w->o.store, path, dev, ino, &cause) != 0) {
+		log_msg(LOG_LVL_WARN, "%s", cause);
+		free(cause);
+	}
+}
+
 /* A name was removed: a file we follow and nobody else holds is done. */
 static void
 watch_deleted(struct watcher *w, const char *path)
 {
 	struct follow	*f, *next;
 	struct stat	 sb;
+	int		 held = 0;
 
 	TAILQ_FOREACH_SAFE(f, &w->files, entry, next) {
 		if (strcmp(f->path, path) != 0)
 			continue;
+		held = 1;
 		if (fstat(f->fd, &sb) == 0 && sb.st_nlink > 0)
 			continue;  /* another name still holds it */
 		log_msg(LOG_LVL_INFO, "'%s' was deleted; reading it until "
@@ -398,6 +412,8 @@ watch_deleted(struct watcher *w, const char *path)
 		f->dirty = 1;
 		f->closed = 1;  /* let go soon after its writer stops */
 	}
+	if (!held)
+		watch_forget(w, path, 0, 0);
 }
 
 static void
@@ -508,7 +524,8 @@ watch_project(struct watcher *w, const char *path)
 static int
 watch_turn(struct watcher *w, struct follow *f, uint64_t now)
 {
-	char	*cause = NULL;
+	struct stat	 sb;
+	char		*cause = NULL;
 	int	 rc, finish;
 
 	finish = w->o.once || now >= watch_due(w, f);
@@ -530,6 +547,8 @@ watch_turn(struct watcher *w, struct follow *f, uint64_t now)
 	f->dirty = rc;
 	if (rc == 0 && finish && !follow_pending(f)) {
 		log_msg(LOG_LVL_DEBUG, "'%s' is quiet; let go", f->path);
+		if (fstat(f->fd, &sb) == 0 && sb.st_nlink == 0)
+			watch_forget(w, NULL, f->dev, f->ino);
 		TAILQ_REMOVE(&w->files, f, entry);
 		follow_free(f);
 	}
