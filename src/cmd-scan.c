@@ -34,6 +34,8 @@ struct scan {
 	struct project_map	*projects;
 	const char		*project;
 	int			 store_errors;
+	struct ruleset		*rs;       /* NULL with --no-rules */
+	struct suppressions	*supp;     /* --suppressions FILE */
 };
 
 /* ---- the store sink ------------------------------------------------- */
@@ -152,6 +154,10 @@ scan_report(struct report *r, void *arg)
 	sc->reports++;
 	if (!r->complete)
 		sc->incomplete++;
+	if (sc->supp != NULL)
+		suppressions_apply(sc->supp, r);
+	if (sc->rs != NULL)
+		rules_apply(sc->rs, r);
 
 	sc->eo.seq = (int)sc->reports;
 	sc->fmt->report(sc->out, r, &sc->eo);
@@ -183,6 +189,8 @@ scan_source(struct scan *sc, const char *path)
 		return -1;
 	}
 	p = parser_new(source_name(src), scan_report, sc);
+	if (sc->rs != NULL)
+		parser_set_line_hook(p, ruleset_line_hook(sc->rs));
 	while ((rc = source_next(src, &l, &cause)) == 1) {
 		parser_feed(p, &l);
 		offset = l.next;
@@ -211,12 +219,15 @@ static const struct option scan_longopts[] = {
 	{ "format",	required_argument,	NULL, 'f' },
 	{ "frames",	required_argument,	NULL, 'n' },
 	{ "color",	required_argument,	NULL, 'C' },
+	{ "rules",	required_argument,	NULL, 'R' },
+	{ "no-rules",	no_argument,		NULL, 'N' },
+	{ "suppressions", required_argument,	NULL, 'S' },
 	{ "help",	no_argument,		NULL, 'h' },
 	/* the store sink */
 	{ "db",		required_argument,	NULL, 'D' },
 	{ "project",	required_argument,	NULL, 'P' },
 	{ "config",	required_argument,	NULL, 'c' },
-	{ "no-store",	no_argument,		NULL, 'N' },
+	{ "no-store",	no_argument,		NULL, 'X' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -227,8 +238,11 @@ cmd_scan(int argc, char **argv)
 	const char	*color = "auto";
 	const char	*db = NULL, *config = NULL;
 	int		 ch, i, errors = 0, no_store = 0;
-	char		*end;
+	char		*end, *cause = NULL;
 	long		 n;
+	char	       **rpaths = NULL;
+	size_t		 nrpaths = 0, k;
+	int		 no_rules = 0;
 
 	memset(&sc, 0, sizeof sc);
 	sc.fmt = emit_format_find("text");
@@ -257,6 +271,23 @@ cmd_scan(int argc, char **argv)
 		case 'C':
 			color = optarg;
 			break;
+		case 'R':
+			rpaths = xreallocarray(rpaths, nrpaths + 1,
+			    sizeof *rpaths);
+			rpaths[nrpaths++] = optarg;
+			break;
+		case 'N':
+			no_rules = 1;
+			break;
+		case 'S':
+			suppressions_free(sc.supp);
+			if ((sc.supp = suppressions_load(optarg,
+			    &cause)) == NULL) {
+				ft_warnx("%s", cause);
+				free(cause);
+				return EXIT_ERROR;
+			}
+			break;
 		case 'h':
 			return cmd_help(2, (char *[]){ "help", "scan", NULL });
 		case 'D':
@@ -268,7 +299,7 @@ cmd_scan(int argc, char **argv)
 		case 'c':
 			config = optarg;
 			break;
-		case 'N':
+		case 'X':
 			no_store = 1;
 			break;
 		default:
@@ -285,6 +316,25 @@ cmd_scan(int argc, char **argv)
 	}
 	if (scan_store_open(&sc, no_store, db, config, argc, argv) != 0)
 		return EXIT_ERROR;
+	if (!no_rules) {
+		/* Without the shipped rules a scan still works: say so. */
+		sc.rs = ruleset_new();
+		if (ruleset_load_default(sc.rs, &cause) != 0) {
+			log_msg(LOG_LVL_WARN, "%s", cause);
+			free(cause);
+			cause = NULL;
+		}
+		for (k = 0; k < nrpaths; k++) {
+			if (ruleset_load_path(sc.rs, rpaths[k], &cause) != 0) {
+				ft_warnx("%s", cause);
+				free(cause);
+				free(rpaths);
+				ruleset_free(sc.rs);
+				return EXIT_ERROR;
+			}
+		}
+	}
+	free(rpaths);
 	if (sc.fmt->start != NULL)
 		sc.fmt->start(sc.out, &sc.eo);
 	if (optind == argc)
@@ -301,5 +351,7 @@ cmd_scan(int argc, char **argv)
 	}
 	log_msg(LOG_LVL_INFO, "%" PRIu64 " report(s), %" PRIu64
 	    " incomplete", sc.reports, sc.incomplete);
+	ruleset_free(sc.rs);
+	suppressions_free(sc.supp);
 	return errors ? EXIT_ERROR : 0;
 }

@@ -23,7 +23,10 @@ static const struct cmd_entry cmd_table[] = {
 	  "                 $XDG_DATA_HOME/fttriage/fttriage.db)\n"
 	  "  --project P    the logs belong to project P\n"
 	  "  --config FILE  project mapping ('project NAME GLOB' lines)\n"
-	  "  --no-store     do not record into the store\n" },
+	  "  --no-store     do not record into the store\n"
+	  "  --rules PATH   also load the rules in PATH (file or directory)\n"
+	  "  --no-rules     do not match rules\n"
+	  "  --suppressions FILE  mark reports a TSan suppressions file silences\n" },
 	{ "issues",    cmd_issues,    "issues [--project P] [--state S] "
 	  "[--since DATE|DURATION] [--db PATH] [--format text|json]",
 	  "list stored issues",
@@ -41,6 +44,11 @@ static const struct cmd_entry cmd_table[] = {
 	  "set an issue's state: new known upstream fixed ignored",
 	  "  --db PATH      the store\n"
 	  "  --note TEXT    why (kept with the state)\n" },
+	{ "rules",     cmd_rules,     "rules [-n] [-R path] list | check [file ...] | test [id ...]",
+	  "list, check and test the rules",
+	  "  -R, --rules PATH  also load the rules in PATH (file or directory)\n"
+	  "  -n, --no-default  do not load the shipped rules\n"
+	  "  suppressions SUPP-FILE [LOG ...]  which TSan reports SUPP-FILE silences\n" },
 	{ "help",      cmd_help,      "help [command]",
 	  "show usage", NULL },
 	{ "version",   cmd_version,   "version",
