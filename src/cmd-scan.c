@@ -154,6 +154,8 @@ scan_report(struct report *r, void *arg)
 	sc->reports++;
 	if (!r->complete)
 		sc->incomplete++;
+	classify_report(r);
+	fingerprint_report(r);
 	if (sc->supp != NULL)
 		suppressions_apply(sc->supp, r);
 	if (sc->rs != NULL)
@@ -181,16 +183,12 @@ scan_source(struct scan *sc, const char *path)
 		free(cause);
 		return -1;
 	}
+	/* The whole log is scanned and shown; the store skips what it has. */
 	scan_store_begin(sc, path, &offset, &line);
-	if (offset > 0 && source_seek(src, offset, line + 1) != 0) {
-		ft_warnx("cannot seek in '%s': %s", path, strerror(errno));
-		scan_store_end(sc, 0, 0, 0);
-		source_close(src);
-		return -1;
-	}
 	p = parser_new(source_name(src), scan_report, sc);
 	if (sc->rs != NULL)
 		parser_set_line_hook(p, ruleset_line_hook(sc->rs));
+	source_set_skip(src, parser_can_skip, p);
 	while ((rc = source_next(src, &l, &cause)) == 1) {
 		parser_feed(p, &l);
 		offset = l.next;
@@ -203,6 +201,9 @@ scan_source(struct scan *sc, const char *path)
 	}
 	parser_finish(p);
 	scan_store_end(sc, ret == 0, offset, line);
+	log_msg(LOG_LVL_DEBUG, "%s: %" PRIu64 " lines, %" PRIu64 " passed over "
+	    "as noise", path, parser_lines(p) + source_skipped_lines(src),
+	    source_skipped_lines(src));
 	if (source_cut_lines(src) > 0)
 		log_msg(LOG_LVL_WARN, "%s: %" PRIu64 " line(s) longer than "
 		    "%d bytes were cut", path, source_cut_lines(src),

@@ -314,6 +314,11 @@ struct source *source_fdopen(int fd, const char *name);
 /* Returns 1 with a line, 0 at end of input, -1 on read error (cause). */
 int	 source_next(struct source *, struct line *, char **cause);
 int	 source_seek(struct source *, uint64_t offset, uint64_t line);
+/* Pass over lines for which skip(arg, raw, len) is 1 (counted, not
+ * returned); lines cut for length or at end of input are never skipped. */
+void	 source_set_skip(struct source *,
+	    int (*skip)(void *, const char *, size_t), void *arg);
+uint64_t source_skipped_lines(const struct source *);
 const char *source_name(const struct source *);
 uint64_t source_cut_lines(const struct source *);
 uint64_t source_binary_lines(const struct source *);
@@ -322,6 +327,7 @@ void	 source_close(struct source *);
 /* clean.c: strip CI decoration from one line. */
 size_t	 clean_line(const char *in, size_t len, char *out,
 	    const char **channel, size_t *channel_len, int *binary);
+size_t	 clean_timestamp_len(const char *, size_t);
 
 /* ------------------------------------------------------------------ */
 /* parse.c: log dialects -> reports (dispatch; one file per dialect).  */
@@ -333,12 +339,19 @@ struct line_hook {
 	/* Return a new RK_EVENT report for the line, or NULL. */
 	struct report *(*match)(void *arg, const char *line, size_t len);
 	void	*arg;
+	/*
+	 * Optional: 1 when no line rule can match this raw (uncleaned) line,
+	 * so the scanner may pass over it without cleaning it.  NULL means
+	 * every line must be shown to match().
+	 */
+	int	(*quiet)(void *arg, const char *raw, size_t len);
 };
 
 struct parser;
 struct parser *parser_new(const char *source_name, report_cb, void *arg);
 void	 parser_set_line_hook(struct parser *, const struct line_hook *);
 void	 parser_feed(struct parser *, const struct line *);
+int	 parser_can_skip(void *parser, const char *raw, size_t len);
 void	 parser_finish(struct parser *);      /* flush open reports */
 void	 parser_free(struct parser *);
 uint64_t parser_lines(const struct parser *);
@@ -358,9 +371,32 @@ int	 symbolize_report(struct symbolizer *, struct report *);
 /* ------------------------------------------------------------------ */
 /* classify.c, names.c: whose code a frame is; readable names.         */
 /* ------------------------------------------------------------------ */
-void	 classify_report(struct report *);   /* classes, packages, culprit */
+/* What a frame is to blame and to grouping (classify.c). */
+enum frame_use {
+	FU_CODE = 0,         /* code that can be at fault */
+	FU_RUNTIME,          /* sanitizer runtime or interceptor */
+	FU_LIBC,             /* libc, libpthread, ld.so, libstdc++ */
+	FU_FATAL,            /* fatal-error / crash-reporting machinery */
+	FU_HELPER,           /* inline refcount / atomic / type helper */
+	FU_LOCK,             /* lock wrapper */
+	FU_PLUMBING,         /* CPython call / eval / start-up machinery */
+	FU_MEGA,             /* a mega-function: the eval loop */
+	FU_NONAME,           /* unsymbolized: no function name */
+	FU__COUNT
+};
+void	 classify_report(struct report *);   /* names, classes, packages, culprit */
+void	 classify_frame(struct frame *);     /* cls and package of one frame */
+enum frame_use frame_use(const struct frame *); /* after classify_frame */
+const char *frame_use_name(enum frame_use);
+int	 classify_primary_stack(const struct report *); /* -1 if none */
+/* First frame not runtime, libc, refcount/atomic helper or fatal: 0/-1. */
+int	 classify_top_frame(const struct report *, int *stack, int *frame);
+char	*module_normalize(const char *);     /* "libfoo.so.1.2" -> "libfoo" */
+char	*python_module_name(const char *file); /* ".../site-packages/a/b.py" -> "a.b" */
+void	 names_report(struct report *);      /* readable names, raw kept */
 char	*name_normalize(const char *);       /* caller frees; for grouping */
 char	*name_demangle(const char *);        /* caller frees; NULL if not mangled */
+char	*rust_v0_demangle(const char *);     /* names-rust.c; NULL if not v0 */
 
 /* ------------------------------------------------------------------ */
 /* fingerprint.c: the stable key of a report.                          */
@@ -368,6 +404,8 @@ char	*name_demangle(const char *);        /* caller frees; NULL if not mangled *
 #define FP_ALGO_VERSION 1
 char	*fingerprint_key(const struct report *);  /* readable; caller frees */
 void	 fingerprint_report(struct report *);     /* sets r->fingerprint */
+char	*fingerprint_explain(const struct report *); /* frames used/skipped, why */
+uint64_t fingerprint_hash(const char *);          /* FNV-1a 64 of a key */
 
 /* ------------------------------------------------------------------ */
 /* rules.c (+ rules-apply.c, match.c, prefilter.c): known patterns,    */
@@ -481,11 +519,12 @@ int	 store_run_end(struct store *, char **cause);
 /*
  * Ingesting one source is one transaction.  store_ingest_begin identifies
  * the source (path, device/inode, size, a hash of its head) and sets
- * *offset and *line to where an earlier ingest of the same content stopped (0
- * for new or replaced content): the caller seeks there and feeds only what
- * follows.  store_ingest_commit records how far the source was read in the
- * same transaction as its reports; store_ingest_abort discards everything.
- * Both free the ingest.
+ * *offset and *line to where an earlier ingest of the same content stopped
+ * (0 for new or replaced content): a follower may seek there; a caller
+ * that reads the whole source again may feed every report, and those that
+ * start before *offset are skipped.  store_ingest_commit records how far
+ * the source was read in the same transaction as its reports;
+ * store_ingest_abort discards everything.  Both free the ingest.
  */
 struct store_ingest *store_ingest_begin(struct store *, const char *path,
 	    const char *project, uint64_t *offset, uint64_t *line,

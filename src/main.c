@@ -49,6 +49,13 @@ static const struct cmd_entry cmd_table[] = {
 	  "  -R, --rules PATH  also load the rules in PATH (file or directory)\n"
 	  "  -n, --no-default  do not load the shipped rules\n"
 	  "  suppressions SUPP-FILE [LOG ...]  which TSan reports SUPP-FILE silences\n" },
+	{ "explain",   cmd_explain,
+	  "explain [--keys] [-n I[,J]] log [log2]",
+	  "show why two reports share an issue, or not",
+	  "  -n I[,J]       the reports to compare (default: 1,2 of one log,\n"
+	  "                 or the first report of each of two logs)\n"
+	  "  --keys         list the fingerprint and key of every report\n"
+	  "Exits 0 when the two reports share a fingerprint, 1 when not.\n" },
 	{ "help",      cmd_help,      "help [command]",
 	  "show usage", NULL },
 	{ "version",   cmd_version,   "version",

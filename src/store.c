@@ -210,7 +210,6 @@ struct store {
 	char		*run_command;
 	char		*run_project;
 	uint64_t	 run_reports;
-	int		 in_txn;
 };
 
 struct store_ingest {
@@ -225,6 +224,8 @@ struct store_ingest {
 	char		 head_hash[17];
 	int64_t		 head_len;
 	uint64_t	 added;
+	uint64_t	 stored_to;     /* reports before this were stored */
+	uint64_t	 saved;         /* of added, committed already */
 
 	/* Issues seen in this ingest; their counts are written at flush. */
 	struct store_seen *seen;
@@ -683,6 +684,7 @@ store_source_find(struct store_ingest *ig, const char *head, size_t len,
 		store_hash(head, (size_t)old_len, hash);
 		if (strcmp(hash, old_hash) == 0) {
 			ig->source_id = sqlite3_column_int64(s, 0);
+			ig->stored_to = (uint64_t)old_off;
 			*offset = (uint64_t)old_off;
 			*line = (uint64_t)sqlite3_column_int64(s, 6);
 		}
@@ -847,6 +849,9 @@ store_issue_new(struct store_ingest *ig, const struct report *r,
 	return 0;
 }
 
+static int	store_stream_checkpoint(struct store_ingest *,
+		    const struct report *, char **);
+
 static uint64_t
 store_str_hash(const char *p)
 {
@@ -972,6 +977,8 @@ store_ingest_report(struct store_ingest *ig, struct report *r, char **cause)
 	int64_t			 report_id;
 	char			*rules, *stacks;
 
+	if (r->origin.first_byte < ig->stored_to)
+		return 0;  /* an earlier ingest stored it */
 	if (r->fingerprint == NULL)
 		fingerprint_report(r);
 	if (r->fingerprint == NULL) {
@@ -1023,7 +1030,7 @@ store_ingest_report(struct store_ingest *ig, struct report *r, char **cause)
 	}
 	e->added++;
 	ig->added++;
-	return 0;
+	return store_stream_checkpoint(ig, r, cause);
 }
 
 uint64_t
@@ -1047,22 +1054,18 @@ store_ingest_free(struct store_ingest *ig)
 	free(ig);
 }
 
-int
-store_ingest_commit(struct store_ingest *ig, uint64_t offset, uint64_t line,
+/* Write the seen issues and the source position, and commit. */
+static int
+store_ingest_save(struct store_ingest *ig, uint64_t offset, uint64_t line,
     char **cause)
 {
 	struct store	*st = ig->st;
 	sqlite3_stmt	*s;
 
-	if (!ig->is_file && ig->added == 0) {
-		/* A stream that gave nothing: nothing to remember. */
-		store_ingest_abort(ig);
-		return 0;
-	}
 	if (store_begin(ig, cause) != 0 || store_source_row(ig, cause) != 0)
-		goto fail;
+		return -1;
 	if (store_seen_flush(ig, cause) != 0)
-		goto fail;
+		return -1;
 	s = store_stmt(st, Q_SOURCE_DONE);
 	sqlite3_bind_int64(s, 1, ig->source_id);
 	sqlite3_bind_int64(s, 2, (int64_t)offset);
@@ -1077,17 +1080,47 @@ store_ingest_commit(struct store_ingest *ig, uint64_t offset, uint64_t line,
 		sqlite3_bind_int64(s, 4, (int64_t)offset);
 	sqlite3_bind_int64(s, 9, st->run_started);
 	if (store_step_done(st, s, cause, "cannot record source position") != 0)
-		goto fail;
+		return -1;
 	if (store_step_done(st, store_stmt(st, Q_COMMIT), cause,
 	    "cannot commit ingest") != 0)
-		goto fail;
-	st->run_reports += ig->added;
+		return -1;
+	st->run_reports += ig->added - ig->saved;
+	ig->saved = ig->added;
+	ig->began = 0;
+	ig->run_created = 0;
+	return 0;
+}
+
+/*
+ * A stream (a pipe from a test run) may go on for an hour and sit idle
+ * for minutes: rather than keep other writers out all that time, each of
+ * its reports is committed as it comes, with how far it was read.
+ */
+static int
+store_stream_checkpoint(struct store_ingest *ig, const struct report *r,
+    char **cause)
+{
+	if (ig->is_file || !ig->began)
+		return 0;
+	return store_ingest_save(ig, r->origin.end_byte, r->origin.last_line,
+	    cause);
+}
+
+int
+store_ingest_commit(struct store_ingest *ig, uint64_t offset, uint64_t line,
+    char **cause)
+{
+	if (!ig->is_file && ig->added == 0) {
+		/* A stream that gave nothing: nothing to remember. */
+		store_ingest_abort(ig);
+		return 0;
+	}
+	if (store_ingest_save(ig, offset, line, cause) != 0) {
+		store_ingest_abort(ig);
+		return -1;
+	}
 	store_ingest_free(ig);
 	return 0;
-
-fail:
-	store_ingest_abort(ig);
-	return -1;
 }
 
 void

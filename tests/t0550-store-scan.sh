@@ -21,8 +21,11 @@ t_is "$(grep -c '"project":"cpython"' "$T/issues.json")" 3 \
 t_ok "$(grep -q '_PyTraceMalloc_Start' "$T/issues.json"; echo $?)" \
     "040: an issue names _PyTraceMalloc_Start"
 
-# Scanning the same log twice adds nothing.
-"$FTTRIAGE" scan --project cpython "$T/040.log" >/dev/null 2>&1
+# Scanning the same log twice adds nothing, but still shows its reports.
+"$FTTRIAGE" scan --format json --project cpython "$T/040.log" \
+    >"$T/again.json" 2>/dev/null
+t_is "$(wc -l <"$T/again.json" | tr -d ' ')" 4 \
+    "the second scan still prints the four reports"
 t_is "$(st_issue_counts "$DB")" "1 1 2" "second scan of 040 adds nothing"
 if st_have_sql; then
 	t_is "$(st_sql "$DB" 'SELECT count(*) FROM reports')" 4 \
@@ -30,9 +33,13 @@ if st_have_sql; then
 	t_is "$(st_sql "$DB" 'SELECT version FROM schema_version')" 1 \
 	    "the schema version is recorded"
 	t_is "$(st_sql "$DB" 'PRAGMA journal_mode')" wal "the store uses WAL"
-	t_is "$(st_sql "$DB" 'SELECT read_offset FROM sources')" \
-	    "$(wc -c <"$T/040.log" | tr -d ' ')" \
-	    "the source records how far it was read"
+	# Up to the end of the last line the scanner looked at: the noise
+	# after the last report may be passed over unread.
+	off=$(st_sql "$DB" 'SELECT read_offset FROM sources')
+	last=$(grep -n '^SUMMARY' "$T/040.log" | tail -1 | cut -d: -f1)
+	t_ok "$([ "$off" -ge "$(head -n "$last" "$T/040.log" | wc -c)" ] &&
+	    [ "$off" -le "$(wc -c <"$T/040.log")" ]; echo $?)" \
+	    "the source records how far it was read ($off)"
 	t_is "$(st_consistent "$DB")" ok "store consistent"
 else
 	t_skip "no sqlite3 shell or python3 sqlite3 module to look inside"

@@ -39,4 +39,20 @@ t_is "$("$FTTRIAGE" issues --project q --format json |
     sed -n 's/.*"count":\([0-9]*\).*/\1/p' | awk '{ s += $1 } END { print s }')" \
     6000 "and it is stored once"
 
+# A pipe that goes quiet does not keep other writers out.
+sh "$PROGS/gen-log.sh" 5 5 3 >"$T/few.log"
+{ cat "$T/few.log"; sleep 3; } |
+    "$FTTRIAGE" scan --project s - >/dev/null 2>&1 &
+ps=$!
+sleep 1
+start=$(date +%s)
+"$FTTRIAGE" triage 1 known >/dev/null 2>"$T/t.err"
+rt=$?
+end=$(date +%s)
+t_ok "$([ $rt -eq 0 ] && [ $((end - start)) -lt 3 ]; echo $?)" \
+    "triage does not wait for a quiet pipe being scanned"
+wait $ps
+t_is "$("$FTTRIAGE" issues --project s --format json | wc -l | tr -d ' ')" \
+    5 "the pipe's reports are stored"
+
 t_done
