@@ -20,6 +20,7 @@
 #include "fttriage.h"
 #include "cmd.h"
 #include "emit.h"
+#include "digest.h"
 
 struct scan {
 	const struct emit_format *fmt;
@@ -36,6 +37,10 @@ struct scan {
 	int			 store_errors;
 	struct ruleset		*rs;       /* NULL with --no-rules */
 	struct suppressions	*supp;     /* --suppressions FILE */
+
+	/* --fail-on: what decides the exit status. */
+	enum digest_gate	 gate;
+	uint64_t		 unsuppressed;
 };
 
 /* ---- the store sink ------------------------------------------------- */
@@ -143,6 +148,40 @@ scan_store_close(struct scan *sc)
 /* ---- end of the store sink ------------------------------------------ */
 
 /*
+ * The gate of --fail-on, before the run ends: 1 when the scan must exit 1.
+ * "any" counts reports that no suppression silences; "new" asks the store
+ * for issues this run saw first and for regressions it saw.
+ */
+static int
+scan_gate(struct scan *sc)
+{
+	int64_t	 fresh, regressions;
+	char	*cause = NULL;
+
+	switch (sc->gate) {
+	case DG_NEVER:
+		return 0;
+	case DG_ANY:
+		return sc->unsuppressed > 0;
+	case DG_NEW:
+		if (sc->store == NULL)
+			return 0;
+		if (store_run_news(sc->store, &fresh, &regressions,
+		    &cause) != 0) {
+			ft_warnx("%s", cause);
+			free(cause);
+			sc->store_errors++;
+			return 0;
+		}
+		if (fresh + regressions > 0)
+			log_msg(LOG_LVL_INFO, "%" PRId64 " new issue(s), %"
+			    PRId64 " regression(s)", fresh, regressions);
+		return fresh + regressions > 0;
+	}
+	return 0;
+}
+
+/*
  * One finished report: the later pipeline stages, then the sinks.  The
  * report is freed here.
  */
@@ -161,6 +200,8 @@ scan_report(struct report *r, void *arg)
 	if (sc->rs != NULL)
 		rules_apply(sc->rs, r);
 
+	if (!r->suppressed)
+		sc->unsuppressed++;
 	sc->eo.seq = (int)sc->reports;
 	sc->fmt->report(sc->out, r, &sc->eo);
 	scan_store_report(sc, r);
@@ -223,6 +264,7 @@ static const struct option scan_longopts[] = {
 	{ "rules",	required_argument,	NULL, 'R' },
 	{ "no-rules",	no_argument,		NULL, 'N' },
 	{ "suppressions", required_argument,	NULL, 'S' },
+	{ "fail-on",	required_argument,	NULL, 'F' },
 	{ "help",	no_argument,		NULL, 'h' },
 	/* the store sink */
 	{ "db",		required_argument,	NULL, 'D' },
@@ -238,7 +280,7 @@ cmd_scan(int argc, char **argv)
 	struct scan	 sc;
 	const char	*color = "auto";
 	const char	*db = NULL, *config = NULL;
-	int		 ch, i, errors = 0, no_store = 0;
+	int		 ch, i, errors = 0, no_store = 0, found;
 	char		*end, *cause = NULL;
 	long		 n;
 	char	       **rpaths = NULL;
@@ -289,6 +331,13 @@ cmd_scan(int argc, char **argv)
 				return EXIT_ERROR;
 			}
 			break;
+		case 'F':
+			if (digest_gate_from_name(optarg, &sc.gate) != 0) {
+				ft_warnx("bad --fail-on value '%s' (new, any, "
+				    "never)", optarg);
+				return EXIT_ERROR;
+			}
+			break;
 		case 'h':
 			return cmd_help(2, (char *[]){ "help", "scan", NULL });
 		case 'D':
@@ -315,8 +364,13 @@ cmd_scan(int argc, char **argv)
 		ft_warnx("bad --color value '%s' (always, auto, never)", color);
 		return EXIT_ERROR;
 	}
+	if (sc.gate == DG_NEW && no_store) {
+		ft_warnx("--fail-on new needs the store (drop --no-store)");
+		return EXIT_ERROR;
+	}
 	if (scan_store_open(&sc, no_store, db, config, argc, argv) != 0)
 		return EXIT_ERROR;
+	sc.eo.project = sc.project;
 	if (!no_rules) {
 		/* Without the shipped rules a scan still works: say so. */
 		sc.rs = ruleset_new();
@@ -344,6 +398,7 @@ cmd_scan(int argc, char **argv)
 		errors += scan_source(&sc, argv[i]) != 0;
 	if (sc.fmt->finish != NULL)
 		sc.fmt->finish(sc.out, &sc.eo);
+	found = scan_gate(&sc);
 	scan_store_close(&sc);
 	errors += sc.store_errors;
 	if (fflush(sc.out) != 0) {
@@ -354,5 +409,7 @@ cmd_scan(int argc, char **argv)
 	    " incomplete", sc.reports, sc.incomplete);
 	ruleset_free(sc.rs);
 	suppressions_free(sc.supp);
-	return errors ? EXIT_ERROR : 0;
+	if (errors)
+		return EXIT_ERROR;
+	return found ? EXIT_FOUND : 0;
 }

@@ -31,6 +31,8 @@ int	 cmd_show(int, char **);
 int	 cmd_triage(int, char **);
 int	 cmd_rules(int, char **);
 int	 cmd_explain(int, char **);
+int	 cmd_summary(int, char **);
+int	 cmd_suppressions(int, char **);
 int	 cmd_help(int, char **);
 int	 cmd_version(int, char **);
 

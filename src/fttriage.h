@@ -567,4 +567,13 @@ void	 project_map_free(struct project_map *);
 /* The project for a source path, or NULL; owned by the map. */
 const char *project_map_find(const struct project_map *, const char *path);
 
+/* store.c, queries for summaries (0 or -1 with cause). */
+int	 store_summary_runs(struct store *, const char *project,
+	    int64_t *last_id, int64_t *last_started, int64_t *previous_started,
+	    char **cause);
+int	 store_issue_in_run(struct store *, int64_t issue_id, int64_t run_id,
+	    int *first, int *seen, char **cause);
+int	 store_run_news(struct store *, int64_t *fresh, int64_t *regressions,
+	    char **cause);
+
 #endif /* FTTRIAGE_H */
