@@ -149,6 +149,18 @@ location_from_sample(struct digest_issue *is)
 	}
 }
 
+/* The first stack of the rendered stacks (they are separated by a blank
+ * line); takes s over. */
+static char *
+first_stack(char *s)
+{
+	char	*p;
+
+	if ((p = strstr(s, "\n\n")) != NULL)
+		p[1] = '\0';
+	return s;
+}
+
 /* The second pass over the issues: tests, rules, sample, newness. */
 static int
 summary_fill(struct summary *sm)
@@ -167,7 +179,7 @@ summary_fill(struct summary *sm)
 		    &sm->cause) != 0)
 			return -1;
 		if (stacks != NULL) {
-			is->sample = stacks;
+			is->sample = first_stack(stacks);
 			free(text);
 		} else
 			is->sample = text;

@@ -158,6 +158,42 @@ digest_issue_add_rule(struct digest_issue *is, const char *id,
 	dr->explain = dup_or_null(explain);
 }
 
+/* Package and project names compare as Python normalises them: case,
+ * "-" and "_" alike, leading underscores of a private module dropped. */
+static int
+same_name(const char *a, const char *b)
+{
+	int	x, y;
+
+	while (*a == '_')
+		a++;
+	while (*b == '_')
+		b++;
+	for (; *a != '\0' && *b != '\0'; a++, b++) {
+		x = *a == '-' ? '_' : (*a >= 'A' && *a <= 'Z' ? *a + 32 : *a);
+		y = *b == '-' ? '_' : (*b >= 'A' && *b <= 'Z' ? *b + 32 : *b);
+		if (x != y)
+			return 0;
+	}
+	return *a == '\0' && *b == '\0';
+}
+
+/* A source file in a directory named for the project ("/numpy/"): a
+ * checkout of it, as CI runners lay them out. */
+static int
+in_project(const char *file, const char *project)
+{
+	const char	*p;
+	size_t		 n = strlen(project);
+
+	if (file == NULL || n == 0)
+		return 0;
+	for (p = file; (p = strchr(p, '/')) != NULL; p++)
+		if (strncmp(p + 1, project, n) == 0 && p[1 + n] == '/')
+			return 1;
+	return 0;
+}
+
 /*
  * Whose code: the culprit's class decides; an extension is the project's
  * when its package is the project (or no project is named), a Python frame
@@ -177,7 +213,7 @@ digest_owner_of(const char *kind, const char *cls, const char *package,
 		return DO_UNKNOWN;
 	if (strcmp(cls, "extension") == 0) {
 		if (project == NULL || package == NULL ||
-		    strcmp(package, project) == 0)
+		    same_name(package, project) || in_project(file, project))
 			return DO_PROJECT;
 		return DO_DEPENDENCY;
 	}

@@ -10,7 +10,8 @@
  * escaped (Markdown punctuation backslashed, "<", ">" and "&" as entities,
  * a zero-width space after "@" and before the digits of "#123" so nobody
  * is mentioned and no issue linked); inline code uses a backtick run
- * longer than any in the text, with the same mention and link breaking;
+ * longer than any in the text, with the same mention and link breaking,
+ * and text with markup characters is escaped prose instead;
  * a sample goes in a fence longer than any backtick run it holds.
  * Control characters (terminal escapes) are removed everywhere.
  */
@@ -96,6 +97,11 @@ md_code(FILE *fp, const char *s)
 	size_t		 n, i;
 	int		 pad;
 
+	/* Markup characters go as escaped prose: nothing raw to trip on. */
+	if (s != NULL && strpbrk(s, "<>&") != NULL) {
+		md_text(fp, s);
+		return;
+	}
 	c = digest_clean(s != NULL ? s : "");
 	for (p = c; *p != '\0'; p++)
 		if (*p == '\n')

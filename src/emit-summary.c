@@ -58,10 +58,10 @@ text_issue(FILE *fp, const struct digest *d, const struct digest_issue *is,
 		fputs("  ", fp);
 	tx(fp, is->title, 0);
 	fputs(color ? "\033[0m" : "", fp);
-	fprintf(fp, " [%s%s%s%s]\n", is->kind,
+	fprintf(fp, " [%s%s%s]%s%s\n", is->kind,
 	    is->state != NULL ? ", " : "", is->state != NULL ? is->state : "",
-	    is->regression ? ", regression" : (is->is_new && d->from_store ?
-	    ", new" : ""));
+	    is->is_new ? " (first seen in the latest run)" : "",
+	    is->regression ? " (regression)" : "");
 	if (is->function != NULL) {
 		fputs("    culprit: ", fp);
 		tx(fp, is->function, 0);
