@@ -167,6 +167,8 @@ summary_fill(struct summary *sm)
 {
 	struct digest_issue *is;
 	char		*text, *stacks;
+	const char	*run_project = NULL;
+	int64_t		 run_id = 0, started, previous;
 	size_t		 i;
 	int		 first, seen;
 
@@ -191,9 +193,19 @@ summary_fill(struct summary *sm)
 		if (is->loc_file == NULL && store_issue_occurrences(sm->st,
 		    is->id, 1, summary_occurrence, is, &sm->cause) != 0)
 			return -1;
-		if (sm->last_run_id != 0) {
-			if (store_issue_in_run(sm->st, is->id,
-			    sm->last_run_id, &first, &seen, &sm->cause) != 0)
+		/* New: first seen in the latest run of its own project. */
+		if (sm->project == NULL && is->project != NULL &&
+		    (run_project == NULL || strcmp(run_project,
+		    is->project) != 0)) {
+			run_project = is->project;
+			if (store_summary_runs(sm->st, run_project, &run_id,
+			    &started, &previous, &sm->cause) != 0)
+				return -1;
+		} else if (sm->project != NULL)
+			run_id = sm->last_run_id;
+		if (run_id != 0) {
+			if (store_issue_in_run(sm->st, is->id, run_id,
+			    &first, &seen, &sm->cause) != 0)
 				return -1;
 			is->is_new = first;
 			if (!seen)

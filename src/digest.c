@@ -184,9 +184,9 @@ static int
 in_project(const char *file, const char *project)
 {
 	const char	*p;
-	size_t		 n = strlen(project);
+	size_t		 n;
 
-	if (file == NULL || n == 0)
+	if (file == NULL || project == NULL || (n = strlen(project)) == 0)
 		return 0;
 	for (p = file; (p = strchr(p, '/')) != NULL; p++)
 		if (strncmp(p + 1, project, n) == 0 && p[1 + n] == '/')
@@ -196,8 +196,10 @@ in_project(const char *file, const char *project)
 
 /*
  * Whose code: the culprit's class decides; an extension is the project's
- * when its package is the project (or no project is named), a Python frame
- * when its file lies outside site-packages.  Environment failures are the
+ * when its package is the project (or no project is named, or its source
+ * lies in a directory named for the project), a Python frame when its file
+ * lies outside site-packages and CPython's library, an unclassified module
+ * when its source is not in a system directory.  Environment failures are the
  * environment's whatever the frames say.
  */
 enum digest_owner
@@ -206,11 +208,22 @@ digest_owner_of(const char *kind, const char *cls, const char *package,
 {
 	if (kind != NULL && strcmp(kind, "tsan-environment") == 0)
 		return DO_ENVIRONMENT;
-	if (kind != NULL && (strcmp(kind, "build-error") == 0 ||
-	    strcmp(kind, "event") == 0) && cls == NULL)
-		return DO_PROJECT;
-	if (cls == NULL)
+	if (cls == NULL || strcmp(cls, "unknown") == 0) {
+		/*
+		 * A module nothing classified: built sources of the project
+		 * itself (a test program, a vendored library) unless they lie
+		 * in a system directory.
+		 */
+		if (in_project(file, project) || (kind != NULL &&
+		    (strcmp(kind, "build-error") == 0 ||
+		    strcmp(kind, "event") == 0)))
+			return DO_PROJECT;
+		if (file != NULL && !str_startswith(file, "/usr/") &&
+		    !str_startswith(file, "/opt/") &&
+		    !str_startswith(file, "/lib"))
+			return DO_PROJECT;
 		return DO_UNKNOWN;
+	}
 	if (strcmp(cls, "extension") == 0) {
 		if (project == NULL || package == NULL ||
 		    same_name(package, project) || in_project(file, project))

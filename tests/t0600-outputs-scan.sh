@@ -135,6 +135,31 @@ t_is "$(grep -c '^#### ' "$T/racy.md")" 3 "Markdown: one section per issue"
 t_ok "$(grep -q '`race_top:bump_counter`' "$T/racy.md"; echo $?)" \
     "Markdown: the race's suppression line"
 
+# Every corpus log in every format: valid documents, one entry per issue.
+for log in "$CORPUS"/*.log; do
+	cat "$log"
+done >"$T/corpus.log"
+bad=""
+for f in sarif github junit markdown; do
+	"$FTTRIAGE" scan --no-store --format $f "$T/corpus.log" \
+	    >"$T/corpus.$f" 2>"$T/corpus.err" || bad="$bad $f"
+done
+t_is "$bad" "" "the corpus scans in every format without error"
+o_check_sarif "$T/corpus.sarif"
+t_ok $? "corpus SARIF passes the checks"
+n=$(wc -l <"$T/sarif.lines" | tr -d ' ')
+t_ok "$([ "$n" -ge 15 ]; echo $?)" "corpus SARIF: $n results"
+t_is "$(grep -c '^::' "$T/corpus.github")" "$n" \
+    "corpus github: one command per SARIF result"
+o_check_xml "$T/corpus.junit"
+t_ok $? "corpus JUnit is well-formed"
+t_is "$(grep -c '<testcase ' "$T/corpus.junit")" "$n" \
+    "corpus JUnit: one test case per SARIF result"
+python3 "$OPROGS/check-markdown.py" "$T/corpus.markdown"
+t_ok $? "corpus Markdown is safe to paste"
+t_is "$(grep -c '^#### ' "$T/corpus.markdown")" "$n" \
+    "corpus Markdown: one section per SARIF result"
+
 # --fail-on: any fails on a report, never does not, new needs the store.
 t_run "$FTTRIAGE" scan --no-store --fail-on any "$T/racy.log"
 t_is "$t_rc" 1 "--fail-on any: exit 1 when reports are found"
