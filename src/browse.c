@@ -24,6 +24,11 @@ static const struct {
 	{ 'w', 7 * 86400 },
 };
 
+/*
+ * Parse a --since value relative to now (unix seconds): a duration such
+ * as 30m, 12h, 7d, 2w, or a UTC date or date and time.  0, or -1 when it
+ * is neither.
+ */
 int
 browse_parse_since(const char *s, int64_t now, int64_t *out)
 {
@@ -63,6 +68,10 @@ browse_parse_since(const char *s, int64_t now, int64_t *out)
 	return 0;
 }
 
+/*
+ * A unix time as ISO 8601 UTC text in buf, or "-" when unknown; returns
+ * buf.
+ */
 const char *
 browse_time(int64_t t, char *buf, size_t size)
 {
@@ -77,6 +86,7 @@ browse_time(int64_t t, char *buf, size_t size)
 	return buf;
 }
 
+/* Write s as a JSON string (null when NULL). */
 void
 browse_json_str(FILE *fp, const char *s)
 {
@@ -114,6 +124,7 @@ browse_json_str(FILE *fp, const char *s)
 	fputc('"', fp);
 }
 
+/* Parse an issue id ("12" or "#12"); 0, or -1 when it is not one. */
 int
 browse_parse_id(const char *s, int64_t *id)
 {

@@ -5,7 +5,22 @@
 #ifndef FTTRIAGE_CLASSIFY_H
 #define FTTRIAGE_CLASSIFY_H
 
+#include <fnmatch.h>
+
 #include "fttriage.h"
+
+/*
+ * fnmatch(3) with a cheap first-character test: most patterns start with
+ * a literal, and most names fail on it.
+ */
+static inline int
+glob_match(const char *pattern, const char *s)
+{
+	if (pattern[0] != '*' && pattern[0] != '[' && pattern[0] != '?' &&
+	    pattern[0] != s[0])
+		return 0;
+	return fnmatch(pattern, s, 0) == 0;
+}
 
 /* classify-names.c: the name tables. */
 int	 classify_name_is_runtime(const char *);     /* __tsan_*, __interceptor_* ... */

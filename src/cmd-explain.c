@@ -6,7 +6,8 @@
  * its fingerprint, its readable key and how the key was built -- every
  * frame used or skipped, and why -- then whether the two share a
  * fingerprint and, when they do not, which parts of their keys differ.
- * With --keys it lists every report instead, one per line: its number,
+ * With --key KEY it compares one report with an issue given by the key the
+ * store keeps for it.  With --keys it lists every report instead, one per line: its number,
  * fingerprint, top frame, culprit, the culprit's class and its key, tab
  * separated.  The exit status
  * is that of cmp(1): 0 when the two share a fingerprint, 1 when they do
@@ -16,6 +17,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +49,18 @@ frame_name(const struct frame *f)
 	return f->module != NULL ? f->module : "??";
 }
 
+/* A frame for the --keys columns: "?(module)" when unsymbolized. */
+static void
+print_frame_column(const struct frame *f)
+{
+	if (f == NULL)
+		printf("\t-");
+	else if (f->function != NULL)
+		printf("\t%s", f->function);
+	else
+		printf("\t?(%s)", f->module != NULL ? f->module : "");
+}
+
 static void
 pick_report(struct report *r, void *arg)
 {
@@ -61,11 +75,12 @@ pick_report(struct report *r, void *arg)
 		int	 si, fi;
 
 		key = fingerprint_key(r);
-		printf("%ld\t%s\t%s\t%s\t%s\t%s\n", pk->seen, r->fingerprint,
-		    classify_top_frame(r, &si, &fi) == 0 ?
-		    frame_name(&r->stacks[si].frames[fi]) : "-",
-		    f != NULL ? frame_name(f) : "-",
-		    f != NULL ? frame_class_name(f->cls) : "-", key);
+		printf("%ld\t%s", pk->seen, r->fingerprint);
+		print_frame_column(classify_top_frame(r, &si, &fi) == 0 ?
+		    &r->stacks[si].frames[fi] : NULL);
+		print_frame_column(f);
+		printf("\t%s\t%s\n", f != NULL ? frame_class_name(f->cls) : "-",
+		    key);
 		free(key);
 	}
 	for (i = 0; i < 2; i++) {
@@ -164,54 +179,111 @@ has_part(char **parts, size_t n, const char *s)
 	return 0;
 }
 
-/* Say whether two reports share an issue, and why not. */
+/* The kind in a key ("v1 tsan-data-race :: ..."), into buf. */
+static const char *
+key_kind(const char *key, char *buf, size_t len)
+{
+	const char	*p = strchr(key, ' '), *e;
+
+	buf[0] = '\0';
+	if (p == NULL || (e = strstr(p + 1, " :: ")) == NULL ||
+	    (size_t)(e - p - 1) >= len)
+		return buf;
+	memcpy(buf, p + 1, (size_t)(e - p - 1));
+	buf[e - p - 1] = '\0';
+	return buf;
+}
+
+/*
+ * Say whether two keys (with their fingerprints) are one issue, and why
+ * not: 0 when they are, 1 when not.
+ */
 static int
-compare(const struct report *a, const struct report *b)
+compare_keys(const char *fa, const char *key_a, const char *fb,
+    const char *key_b)
 {
 	char	*ka, *kb, *pa[EXPLAIN_PARTS_MAX], *pb[EXPLAIN_PARTS_MAX];
-	size_t	 na, nb, i;
+	char	 kinda[64], kindb[64];
+	size_t	 na, nb, i, shared = 0;
 	int	 same;
 
-	same = strcmp(a->fingerprint, b->fingerprint) == 0;
-	ka = fingerprint_key(a);
-	kb = fingerprint_key(b);
+	same = strcmp(fa, fb) == 0;
 	if (same) {
-		printf("same issue: both have fingerprint %s\n",
-		    a->fingerprint);
+		printf("same issue: both have fingerprint %s\n", fa);
 		printf("  their keys are equal: the same kind and the same "
 		    "sites, whatever the addresses, line numbers, thread ids "
 		    "or the order of the two accesses\n");
-		goto out;
+		return 0;
 	}
-	printf("different issues: %s and %s\n", a->fingerprint,
-	    b->fingerprint);
-	if (a->kind != b->kind) {
-		printf("  the kinds differ: %s and %s\n",
-		    report_kind_name(a->kind), report_kind_name(b->kind));
+	printf("different issues: %s and %s\n", fa, fb);
+	if (strncmp(fa, fb, strcspn(fa, ":")) != 0) {
+		printf("  made by different versions of the algorithm: the "
+		    "keys cannot be compared; scan the older log again\n");
+		return 1;
 	}
+	key_kind(key_a, kinda, sizeof kinda);
+	key_kind(key_b, kindb, sizeof kindb);
+	if (strcmp(kinda, kindb) != 0)
+		printf("  the kinds differ: %s and %s\n", kinda, kindb);
+	ka = xstrdup(key_a);
+	kb = xstrdup(key_b);
 	na = key_parts(ka, pa, nitems(pa));
 	nb = key_parts(kb, pb, nitems(pb));
 	for (i = 0; i < na; i++)
-		if (has_part(pb, nb, pa[i]))
+		if (has_part(pb, nb, pa[i])) {
 			printf("  both have: %s\n", pa[i]);
+			shared++;
+		}
 	for (i = 0; i < na; i++)
 		if (!has_part(pb, nb, pa[i]))
 			printf("  only the first has: %s\n", pa[i]);
 	for (i = 0; i < nb; i++)
 		if (!has_part(pa, na, pb[i]))
 			printf("  only the second has: %s\n", pb[i]);
-	if (na > 0 && nb > 0 && a->kind == b->kind) {
-		for (i = 0; i < na; i++)
-			if (has_part(pb, nb, pa[i]))
-				break;
-		if (i < na)
-			printf("  they share a site: related problems (one "
-			    "family), but not the same pair of sites\n");
-	}
-out:
+	if (shared > 0 && strcmp(kinda, kindb) == 0)
+		printf("  they share a site: related problems (one family), "
+		    "but not the same sites\n");
 	free(ka);
 	free(kb);
-	return same ? 0 : 1;
+	return 1;
+}
+
+/* Say whether two reports share an issue, and why not. */
+static int
+compare(const struct report *a, const struct report *b)
+{
+	char	*ka, *kb;
+	int	 rc;
+
+	ka = fingerprint_key(a);
+	kb = fingerprint_key(b);
+	rc = compare_keys(a->fingerprint, ka, b->fingerprint, kb);
+	free(ka);
+	free(kb);
+	return rc;
+}
+
+/* Compare a report with an issue given by its key (as the store keeps it). */
+static int
+compare_with_key(const struct report *a, const char *key)
+{
+	char	*ka, *fb;
+	int	 rc, version = 0;
+
+	if (sscanf(key, "v%d ", &version) != 1 || strstr(key, " :: ") == NULL) {
+		ft_warnx("bad key '%s' (it starts \"v<version> <kind> :: \")",
+		    key);
+		return EXIT_ERROR;
+	}
+	printf("issue key: %s\n", key);
+	xasprintf(&fb, "v%d:%016llx", version,
+	    (unsigned long long)fingerprint_hash(key));
+	printf("  fingerprint: %s\n\n", fb);
+	ka = fingerprint_key(a);
+	rc = compare_keys(a->fingerprint, ka, fb, key);
+	free(ka);
+	free(fb);
+	return rc;
 }
 
 static int
@@ -238,16 +310,18 @@ parse_pair(const char *s, long *a, long *b)
 static const struct option explain_longopts[] = {
 	{ "reports",	required_argument,	NULL, 'n' },
 	{ "keys",	no_argument,		NULL, 'k' },
+	{ "key",	required_argument,	NULL, 'K' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
 
-/* fttriage explain [-k] [-n I[,J]] LOG [LOG2] */
+/* fttriage explain [--keys] [--key KEY] [-n I[,J]] LOG [LOG2] */
 int
 cmd_explain(int argc, char **argv)
 {
 	struct pick	 pk[2];
 	const char	*path[2];
+	const char	*against = NULL;
 	long		 a = 0, b = 0;
 	int		 ch, nlogs, ret = EXIT_ERROR, list = 0, i;
 
@@ -257,6 +331,9 @@ cmd_explain(int argc, char **argv)
 		switch (ch) {
 		case 'k':
 			list = 1;
+			break;
+		case 'K':
+			against = optarg;
 			break;
 		case 'n':
 			if (parse_pair(optarg, &a, &b) != 0) {
@@ -288,7 +365,13 @@ cmd_explain(int argc, char **argv)
 		}
 		return 0;
 	}
-	if (nlogs == 1) {
+	if (against != NULL) {
+		if (nlogs != 1) {
+			ft_warnx("--key compares one report of one log");
+			return EXIT_ERROR;
+		}
+		pk[0].want[0] = a > 0 ? a : 1;
+	} else if (nlogs == 1) {
 		pk[0].want[0] = a > 0 ? a : 1;
 		pk[0].want[1] = a > 0 ? b : 2;
 	} else {
@@ -304,6 +387,11 @@ cmd_explain(int argc, char **argv)
 		goto out;
 	}
 	print_report(path[0], pk[0].want[0], pk[0].got[0]);
+	printf("\n");
+	if (against != NULL) {
+		ret = compare_with_key(pk[0].got[0], against);
+		goto out;
+	}
 	if (nlogs == 1 && pk[0].want[1] == 0) {
 		ret = 0;
 		goto out;
@@ -318,7 +406,6 @@ cmd_explain(int argc, char **argv)
 		    pk[1].want[0], pk[1].seen);
 		goto out;
 	}
-	printf("\n");
 	if (nlogs == 1) {
 		print_report(path[0], pk[0].want[1], pk[0].got[1]);
 		printf("\n");

@@ -83,6 +83,7 @@ issues_print(const struct store_issue *is, void *arg)
 	}
 }
 
+/* "fttriage issues": list the stored issues.  Returns the exit status. */
 int
 cmd_issues(int argc, char **argv)
 {

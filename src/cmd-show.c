@@ -201,6 +201,7 @@ show_json(struct store *st, const struct store_issue *is, char **cause)
 	return 0;
 }
 
+/* "fttriage show ID": one issue in full.  Returns the exit status. */
 int
 cmd_show(int argc, char **argv)
 {

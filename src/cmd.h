@@ -30,6 +30,7 @@ int	 cmd_issues(int, char **);
 int	 cmd_show(int, char **);
 int	 cmd_triage(int, char **);
 int	 cmd_rules(int, char **);
+int	 cmd_symbolize(int, char **);
 int	 cmd_explain(int, char **);
 int	 cmd_summary(int, char **);
 int	 cmd_suppressions(int, char **);

@@ -102,8 +102,10 @@ rust_clean(const char *s)
 	struct buf	 b;
 	const char	*p, *q;
 	size_t		 len;
-	int		 changed = 0;
+	int		 changed = 0, rusty;
 
+	/* C++ and C print "(...)" and spaces; legacy Rust escapes them. */
+	rusty = strpbrk(s, "( ") == NULL;
 	buf_init(&b, strlen(s) + 16);
 	for (p = s; *p != '\0'; ) {
 		if (*p == '$' && (q = rust_escape(p, &b)) != NULL) {
@@ -118,7 +120,7 @@ rust_clean(const char *s)
 			changed = 1;
 			continue;
 		}
-		if (p[0] == '.' && p[1] == '.') {
+		if (rusty && p[0] == '.' && p[1] == '.') {
 			buf_adds(&b, "::");
 			p += 2;
 			changed = 1;
@@ -474,10 +476,10 @@ name_normalize(const char *name)
 
 	if (name == NULL)
 		return NULL;
+	while (*name == ' ')
+		name++;
 	dem = name_demangle(name);
 	s = dem != NULL ? dem : name;
-	while (*s == ' ')
-		s++;
 	s = strip_alias_prefix(s);
 	len = strlen(s);
 	len = strip_clone_suffixes(s, len);

@@ -243,6 +243,7 @@ struct store_seen {
 };
 #define STORE_SEEN_MAX	65536   /* flushed early when this many */
 
+/* The stable name of a triage state ("new", "fixed", ...). */
 const char *
 issue_state_name(enum issue_state s)
 {
@@ -251,6 +252,7 @@ issue_state_name(enum issue_state s)
 	return state_names[s];
 }
 
+/* Parse a triage state name; 0, or -1 when it is not one. */
 int
 issue_state_from_name(const char *name, enum issue_state *out)
 {
@@ -340,6 +342,11 @@ store_mkdirs(const char *path, char **cause)
 	return 0;
 }
 
+/*
+ * Where the store lives when --db is not given: $FTTRIAGE_DB, else
+ * $XDG_DATA_HOME/fttriage/fttriage.db, else ~/.local/share/fttriage/
+ * fttriage.db.  Caller frees; NULL with cause when there is no home.
+ */
 char *
 store_default_path(char **cause)
 {
@@ -442,6 +449,11 @@ store_setup(struct store *st, char **cause)
 	return 0;
 }
 
+/*
+ * Open the store at path (the default when NULL, creating its directory),
+ * creating it and running its migrations as needed.  The caller owns the
+ * store; NULL with cause on error.
+ */
 struct store *
 store_open(const char *path, char **cause)
 {
@@ -500,6 +512,7 @@ fail:
 	return NULL;
 }
 
+/* Close a store and free it; NULL does nothing. */
 void
 store_close(struct store *st)
 {
@@ -517,12 +530,17 @@ store_close(struct store *st)
 	free(st);
 }
 
+/* The path of the store's database; owned by the store. */
 const char *
 store_path(const struct store *st)
 {
 	return st->path;
 }
 
+/*
+ * Start a run: what the following ingests are recorded under.  The run row
+ * is written with the first ingest that adds a report.
+ */
 int
 store_run_begin(struct store *st, const char *command, const char *project,
     char **cause)
@@ -538,6 +556,7 @@ store_run_begin(struct store *st, const char *command, const char *project,
 	return 0;
 }
 
+/* Finish the current run: its end time and report count.  0 or -1. */
 int
 store_run_end(struct store *st, char **cause)
 {
@@ -594,8 +613,6 @@ static int
 store_begin(struct store_ingest *ig, char **cause)
 {
 	struct store	*st = ig->st;
-	sqlite3_stmt	*s;
-	char		 host[256];
 
 	if (ig->began)
 		return 0;
@@ -603,6 +620,17 @@ store_begin(struct store_ingest *ig, char **cause)
 	    "cannot begin ingest") != 0)
 		return -1;
 	ig->began = 1;
+	return 0;
+}
+
+/* Record the run when it first adds something, inside the transaction. */
+static int
+store_run_row(struct store_ingest *ig, char **cause)
+{
+	struct store	*st = ig->st;
+	sqlite3_stmt	*s;
+	char		 host[256];
+
 	if (st->run_id != 0)
 		return 0;
 	if (gethostname(host, sizeof host) != 0)
@@ -693,6 +721,11 @@ store_source_find(struct store_ingest *ig, const char *head, size_t len,
 	return 0;
 }
 
+/*
+ * Start ingesting one source (see fttriage.h).  Files are locked for
+ * writing at once; a stream only when its first report comes.  Returns the
+ * ingest, owned by the caller until commit or abort; NULL with cause.
+ */
 struct store_ingest *
 store_ingest_begin(struct store *st, const char *path, const char *project,
     uint64_t *offset, uint64_t *line, char **cause)
@@ -705,12 +738,16 @@ store_ingest_begin(struct store *st, const char *path, const char *project,
 	*line = 0;
 	ig = xcalloc(1, sizeof *ig);
 	ig->st = st;
-	ig->path = xstrdup(path);
 	ig->project = xstrdup(project != NULL ? project : "default");
 
 	if (strcmp(path, "-") == 0 || stat(path, &ig->sb) != 0 ||
-	    !S_ISREG(ig->sb.st_mode))
+	    !S_ISREG(ig->sb.st_mode)) {
+		ig->path = xstrdup(path);
 		return ig;  /* a stream: always new, the txn starts lazily */
+	}
+	/* One file is one source however it was named. */
+	if ((ig->path = realpath(path, NULL)) == NULL)
+		ig->path = xstrdup(path);
 	if ((n = store_read_head(path, head)) < 0)
 		return ig;
 	ig->is_file = 1;
@@ -968,6 +1005,11 @@ store_seen_find(struct store_ingest *ig, const struct report *r,
 	return e;
 }
 
+/*
+ * Record one report as an occurrence of its issue, creating the issue on
+ * first sight.  The report stays the caller's.  0, or -1 with cause (the
+ * caller then aborts the ingest).
+ */
 int
 store_ingest_report(struct store_ingest *ig, struct report *r, char **cause)
 {
@@ -986,7 +1028,8 @@ store_ingest_report(struct store_ingest *ig, struct report *r, char **cause)
 		    ig->path, (unsigned long long)r->origin.first_line);
 		return -1;
 	}
-	if (store_begin(ig, cause) != 0 || store_source_row(ig, cause) != 0)
+	if (store_begin(ig, cause) != 0 || store_run_row(ig, cause) != 0 ||
+	    store_source_row(ig, cause) != 0)
 		return -1;
 	if ((e = store_seen_find(ig, r, cause)) == NULL)
 		return -1;
@@ -1033,6 +1076,7 @@ store_ingest_report(struct store_ingest *ig, struct report *r, char **cause)
 	return store_stream_checkpoint(ig, r, cause);
 }
 
+/* How many reports this ingest has recorded so far. */
 uint64_t
 store_ingest_added(const struct store_ingest *ig)
 {
@@ -1106,6 +1150,10 @@ store_stream_checkpoint(struct store_ingest *ig, const struct report *r,
 	    cause);
 }
 
+/*
+ * Commit the ingest with how far its source was read, and free it.
+ * 0, or -1 with cause (nothing of the ingest is kept).
+ */
 int
 store_ingest_commit(struct store_ingest *ig, uint64_t offset, uint64_t line,
     char **cause)
@@ -1123,6 +1171,7 @@ store_ingest_commit(struct store_ingest *ig, uint64_t offset, uint64_t line,
 	return 0;
 }
 
+/* Discard what the ingest wrote since its last commit, and free it. */
 void
 store_ingest_abort(struct store_ingest *ig)
 {
@@ -1173,6 +1222,7 @@ store_issue_fill(sqlite3_stmt *s, struct store_issue *is)
 	is->rules = column_dup(s, 19);
 }
 
+/* Free the strings of an issue read from the store. */
 void
 store_issue_release(struct store_issue *is)
 {
@@ -1191,6 +1241,10 @@ store_issue_release(struct store_issue *is)
 	memset(is, 0, sizeof *is);
 }
 
+/*
+ * Call cb for each issue matching the filter, most recently seen first.
+ * The issue passed to cb is valid only during the call.  0 or -1.
+ */
 int
 store_issues(struct store *st, const struct store_filter *f,
     void (*cb)(const struct store_issue *, void *), void *arg, char **cause)
@@ -1223,6 +1277,10 @@ store_issues(struct store *st, const struct store_filter *f,
 	return 0;
 }
 
+/*
+ * Read issue id into *out (release it with store_issue_release).
+ * 1 found, 0 no such issue, -1 error.
+ */
 int
 store_issue_get(struct store *st, int64_t id, struct store_issue *out,
     char **cause)
@@ -1243,6 +1301,10 @@ store_issue_get(struct store *st, int64_t id, struct store_issue *out,
 	return store_error(st, cause, "cannot read issue");
 }
 
+/*
+ * Call cb for the latest limit occurrences of issue id, newest first;
+ * the strings are valid only during the call.  0 or -1.
+ */
 int
 store_issue_occurrences(struct store *st, int64_t id, unsigned limit,
     void (*cb)(const struct store_occurrence *, void *), void *arg,
@@ -1275,6 +1337,10 @@ store_issue_occurrences(struct store *st, int64_t id, unsigned limit,
 	return 0;
 }
 
+/*
+ * Call cb for the tests that triggered issue id, most frequent first,
+ * at most limit of them.  0 or -1.
+ */
 int
 store_issue_tests(struct store *st, int64_t id, unsigned limit,
     void (*cb)(const char *, int64_t, void *), void *arg, char **cause)
@@ -1293,6 +1359,10 @@ store_issue_tests(struct store *st, int64_t id, unsigned limit,
 	return 0;
 }
 
+/*
+ * The newest sample of issue id: the text and the rendered stacks, each
+ * NULL when not kept; the caller frees both.  0 or -1.
+ */
 int
 store_issue_sample(struct store *st, int64_t id, char **text, char **stacks,
     char **cause)
@@ -1314,6 +1384,10 @@ store_issue_sample(struct store *st, int64_t id, char **text, char **stacks,
 	return 0;
 }
 
+/*
+ * Set the triage state and note of issue id; marking it fixed clears the
+ * regression flag.  1 done, 0 no such issue, -1 error.
+ */
 int
 store_issue_set_state(struct store *st, int64_t id, enum issue_state state,
     const char *note, char **cause)
@@ -1329,6 +1403,7 @@ store_issue_set_state(struct store *st, int64_t id, enum issue_state state,
 	return sqlite3_changes(st->db) > 0 ? 1 : 0;
 }
 
+/* The number of rows in one of the store's tables; -1 with cause. */
 int64_t
 store_count(struct store *st, const char *table, char **cause)
 {

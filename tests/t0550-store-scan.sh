@@ -27,9 +27,14 @@ t_ok "$(grep -q '_PyTraceMalloc_Start' "$T/issues.json"; echo $?)" \
 t_is "$(wc -l <"$T/again.json" | tr -d ' ')" 4 \
     "the second scan still prints the four reports"
 t_is "$(st_issue_counts "$DB")" "1 1 2" "second scan of 040 adds nothing"
+(cd "$T" && "$FTTRIAGE" scan --project cpython ./040.log >/dev/null 2>&1)
+t_is "$(st_issue_counts "$DB")" "1 1 2" \
+    "nor does a scan of it under another name"
 if st_have_sql; then
 	t_is "$(st_sql "$DB" 'SELECT count(*) FROM reports')" 4 \
 	    "four occurrences stored"
+	t_is "$(st_sql "$DB" 'SELECT count(*) FROM runs')" 1 \
+	    "scans that add nothing record no run"
 	t_is "$(st_sql "$DB" 'SELECT version FROM schema_version')" 1 \
 	    "the schema version is recorded"
 	t_is "$(st_sql "$DB" 'PRAGMA journal_mode')" wal "the store uses WAL"
@@ -41,6 +46,12 @@ if st_have_sql; then
 	    [ "$off" -le "$(wc -c <"$T/040.log")" ]; echo $?)" \
 	    "the source records how far it was read ($off)"
 	t_is "$(st_consistent "$DB")" ok "store consistent"
+	cp "$DB" "$T/future.db"
+	st_sql "$T/future.db" 'UPDATE schema_version SET version = 99'
+	t_run "$FTTRIAGE" issues --db "$T/future.db"
+	t_ok "$([ "$t_rc" -eq 2 ] &&
+	    grep -q "has schema version 99, newer than" "$T/err"; echo $?)" \
+	    "a store from a newer fttriage is refused, not rewritten"
 else
 	t_skip "no sqlite3 shell or python3 sqlite3 module to look inside"
 fi
