@@ -22,9 +22,6 @@
 #include "rules.h"
 #include "cmd.h"
 
-/* classify.c may not be linked into every build of this command. */
-#pragma weak classify_report
-
 struct rules_opts {
 	char		**paths;
 	size_t		  npaths;
@@ -162,8 +159,7 @@ run_example(struct ruleset *rs, const struct rule *rule,
 	source_close(src);
 	fclose(fp);
 	for (i = 0; i < c.n; i++) {
-		if (classify_report != NULL)
-			classify_report(c.v[i]);
+		classify_report(c.v[i]);
 		rules_apply(rs, c.v[i]);
 		for (j = 0; j < c.v[i]->nrules; j++)
 			if (strcmp(c.v[i]->rules[j], rule->id) == 0)

@@ -437,10 +437,10 @@ cmd_scan(int argc, char **argv)
 	if (scan_store_open(&sc, no_store, db, config, argc, argv) != 0)
 		return EXIT_ERROR;
 	sc.eo.project = sc.project;
-	if (!no_rules) {
+	if (!no_rules || nrpaths > 0) {
 		/* Without the shipped rules a scan still works: say so. */
 		sc.rs = ruleset_new();
-		if (ruleset_load_default(sc.rs, &cause) != 0) {
+		if (!no_rules && ruleset_load_default(sc.rs, &cause) != 0) {
 			log_msg(LOG_LVL_WARN, "%s", cause);
 			free(cause);
 			cause = NULL;

@@ -29,7 +29,7 @@ static const struct cmd_entry cmd_table[] = {
 	  "  --config FILE  project mapping ('project NAME GLOB' lines)\n"
 	  "  --no-store     do not record into the store\n"
 	  "  --rules PATH   also load the rules in PATH (file or directory)\n"
-	  "  --no-rules     do not match rules\n"
+	  "  --no-rules     do not load the shipped rules (only --rules PATH)\n"
 	  "  --suppressions FILE  mark reports a TSan suppressions file silences\n"
 	  "  --fail-on G    exit 1 on new issues (new), on any (any), or never\n" },
 	{ "issues",    cmd_issues,    "issues [--project P] [--state S] "

@@ -346,6 +346,55 @@ quantifier(struct litscan *ls, const char *p, size_t len, size_t i)
 	return i;
 }
 
+static int
+is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	    (c >= 'A' && c <= 'F');
+}
+
+/* Skip the argument of a letter escape \c that ended at p[i]. */
+static size_t
+skip_escape(const char *p, size_t len, size_t i, char c)
+{
+	size_t	n;
+
+	if (i < len && p[i] == '{') {		/* \x{..} \p{..} \g{..} ... */
+		while (i < len && p[i] != '}')
+			i++;
+		return i < len ? i + 1 : len;
+	}
+	switch (c) {
+	case 'x':
+		for (n = 0; n < 2 && i < len && is_hex(p[i]); n++)
+			i++;
+		break;
+	case 'c':
+	case 'p':
+	case 'P':
+		if (i < len)
+			i++;
+		break;
+	case 'k':
+	case 'g':
+		if (i < len && (p[i] == '<' || p[i] == '\'')) {
+			char close = p[i] == '<' ? '>' : '\'';
+
+			for (i++; i < len && p[i] != close; i++)
+				;
+			if (i < len)
+				i++;
+		}
+		break;
+	default:
+		if (c >= '0' && c <= '9')
+			while (i < len && p[i] >= '0' && p[i] <= '9')
+				i++;
+		break;
+	}
+	return i;
+}
+
 /* The longest required literal of one alternative p[0..len). */
 static void
 branch_literal(const char *p, size_t len, struct litscan *ls)
@@ -377,12 +426,7 @@ branch_literal(const char *p, size_t len, struct litscan *ls)
 			    (c >= '0' && c <= '9')) {
 				/* A class, an anchor or a coded character. */
 				lit_break(ls);
-				i += 2;
-				if (c == 'x' && i < len && p[i] == '{') {
-					while (i < len && p[i] != '}')
-						i++;
-					i++;
-				}
+				i = skip_escape(p, len, i + 2, c);
 				i = quantifier(ls, p, len, i);
 				break;
 			}

@@ -563,6 +563,20 @@ ruleset_match_line(void *arg, const char *line, size_t len)
 	return r;
 }
 
+/*
+ * The hook's quiet test: 1 when no line rule has a literal in the raw line,
+ * so the scanner may pass over it without cleaning it.
+ */
+int
+ruleset_line_quiet(void *arg, const char *raw, size_t len)
+{
+	struct ruleset	*rs = arg;
+
+	if (!rs->prepared)
+		ruleset_prepare(rs);
+	return prefilter_scan(rs->pf, raw, len, rs->cand, rs->cand_max) == 0;
+}
+
 /* The line hook for parser_set_line_hook; valid while the ruleset lives. */
 const struct line_hook *
 ruleset_line_hook(struct ruleset *rs)

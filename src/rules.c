@@ -102,6 +102,7 @@ ruleset_new(void)
 	rs = xcalloc(1, sizeof *rs);
 	buf_init(&rs->errors, 64 * 1024);
 	rs->hook.match = ruleset_match_line;
+	rs->hook.quiet = ruleset_line_quiet;
 	rs->hook.arg = rs;
 	return rs;
 }
@@ -427,12 +428,16 @@ field_end(struct loader *ld)
 		    "'rule: ID')", f->key);
 		goto out;
 	}
-	if (strcmp(f->key, "title") == 0)
+	if (strcmp(f->key, "title") == 0) {
 		set_once(ld, f, &r->title);
+		r->title_line = f->line;
+	}
 	else if (strcmp(f->key, "explain") == 0)
 		set_once(ld, f, &r->explain);
-	else if (strcmp(f->key, "fix") == 0)
+	else if (strcmp(f->key, "fix") == 0) {
 		set_once(ld, f, &r->fix);
+		r->fix_line = f->line;
+	}
 	else if (strcmp(f->key, "severity") == 0) {
 		for (i = 0; i < nitems(severity_names); i++)
 			if (strcmp(v, severity_names[i]) == 0)
@@ -542,11 +547,12 @@ rule_validate(struct loader *ld)
 		load_error(ld, r->line, "rule '%s' has no 'no-match' example",
 		    r->id);
 	if (r->title != NULL && template_check(r, r->title, &cause) != 0) {
-		load_error(ld, r->line, "rule '%s': title: %s", r->id, cause);
+		load_error(ld, r->title_line, "rule '%s': title: %s", r->id,
+		    cause);
 		free(cause);
 	}
 	if (r->fix != NULL && template_check(r, r->fix, &cause) != 0) {
-		load_error(ld, r->line, "rule '%s': fix: %s", r->id, cause);
+		load_error(ld, r->fix_line, "rule '%s': fix: %s", r->id, cause);
 		free(cause);
 	}
 }
@@ -614,12 +620,19 @@ load_line(struct loader *ld, char *s, unsigned line)
 	const char	*key;
 	char		*colon, *v;
 	size_t		 i, len = strlen(s);
+	int		 indented = s[0] == ' ' || s[0] == '\t';
 
 	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
 	    s[len - 1] == '\r'))
 		s[--len] = '\0';
 	if (s[0] == '#')
 		return;
+	if (len == 0 && indented && ld->f_open && ld->f.join == J_LINES) {
+		/* White space only: a blank line inside an example. */
+		buf_addc(&ld->f.value, '\n');
+		ld->f.nlines++;
+		return;
+	}
 	if (len == 0) {
 		field_end(ld);
 		return;

@@ -93,6 +93,8 @@ struct rule {
 	struct example	*examples;
 	size_t		 nexamples;
 	unsigned	 batch;		/* which load it came from */
+	unsigned	 title_line;	/* where title and fix start */
+	unsigned	 fix_line;
 	unsigned	 has_severity:1;
 	unsigned	 explicit_literals:1;
 };
@@ -123,6 +125,7 @@ int		 rule_matches_report(struct ruleset *, const struct rule *,
 		    struct report *, char **);
 int		 template_check(const struct rule *, const char *, char **);
 struct report	*ruleset_match_line(void *, const char *, size_t);
+int		 ruleset_line_quiet(void *, const char *, size_t);
 enum frame_class frame_effective_class(const struct frame *);
 
 #endif
