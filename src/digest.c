@@ -527,7 +527,8 @@ digest_gate_from_name(const char *s, enum digest_gate *g)
 }
 
 /* 1 when the digest fails the gate: any issue, or a new one or a
- * regression.  Issues triaged as known, upstream or ignored never do. */
+ * regression.  Issues triaged as known, upstream or ignored, and fixed
+ * ones that have not come back (a regression is "new" again), never do. */
 int
 digest_gate_fails(const struct digest *d, enum digest_gate g)
 {
@@ -536,8 +537,7 @@ digest_gate_fails(const struct digest *d, enum digest_gate g)
 
 	for (i = 0; i < d->nissues; i++) {
 		is = &d->issues[i];
-		if (is->state != NULL && strcmp(is->state, "new") != 0 &&
-		    strcmp(is->state, "fixed") != 0)
+		if (digest_triaged(is) || digest_fixed(is))
 			continue;
 		if (g == DG_ANY)
 			return 1;
@@ -545,6 +545,22 @@ digest_gate_fails(const struct digest *d, enum digest_gate g)
 			return 1;
 	}
 	return 0;
+}
+
+/* 1 when an issue was triaged as known, upstream or ignored. */
+int
+digest_triaged(const struct digest_issue *is)
+{
+	return is->state != NULL && (strcmp(is->state, "known") == 0 ||
+	    strcmp(is->state, "upstream") == 0 ||
+	    strcmp(is->state, "ignored") == 0);
+}
+
+/* 1 when an issue is marked fixed and has not come back since. */
+int
+digest_fixed(const struct digest_issue *is)
+{
+	return is->state != NULL && strcmp(is->state, "fixed") == 0;
 }
 
 /* "error" for races and crashes, a rule's own severity when it has one. */

@@ -120,6 +120,9 @@ size_t	 digest_count_regressions(const struct digest *);
 /* 1 when the gate fails the run. */
 int	 digest_gate_fails(const struct digest *, enum digest_gate);
 int	 digest_gate_from_name(const char *, enum digest_gate *); /* 0/-1 */
+/* Triaged as known, upstream or ignored; marked fixed and not seen since. */
+int	 digest_triaged(const struct digest_issue *);
+int	 digest_fixed(const struct digest_issue *);
 /* Level of an issue for CI: "error", "warning" or "note". */
 const char *digest_level(const struct digest_issue *);
 /* A copy of untrusted text with control characters (C0, DEL, C1 and

@@ -9,7 +9,8 @@
  * text is encoded that way, so a log that carries "%0A::error::" or a
  * newline cannot start a command of its own, and control characters
  * (terminal escapes) are removed first.  Paths under $GITHUB_WORKSPACE are
- * made relative to it.
+ * made relative to it.  Issues triaged as known, upstream or ignored, and
+ * fixed ones not seen since, get no annotation.
  */
 #include "config.h"
 
@@ -122,7 +123,9 @@ github_render(FILE *fp, const struct digest *d)
 	size_t	i;
 
 	for (i = 0; i < d->nissues; i++)
-		issue_render(fp, &d->issues[i]);
+		if (!digest_triaged(&d->issues[i]) &&
+		    !digest_fixed(&d->issues[i]))
+			issue_render(fp, &d->issues[i]);
 }
 
 /* Format table finish for "scan --format github". */

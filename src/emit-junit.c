@@ -4,7 +4,8 @@
  * A sink at the end of the pipeline: one <testsuite> named for the project
  * and one <testcase> per issue, failed with the issue's details (culprit,
  * tests, rules and fixes, suppression, a sample stack); an issue triaged
- * as known, upstream or ignored is a skipped test case instead, so GitLab,
+ * as known, upstream or ignored is a skipped test case instead, one marked
+ * fixed (and not seen since) a passing one, so GitLab,
  * Jenkins and the like show what needs acting on.  Log text is untrusted:
  * it is cleaned of what XML 1.0 forbids (controls, invalid UTF-8, U+FFFE
  * and U+FFFF) and the five markup characters are escaped everywhere.
@@ -46,9 +47,7 @@ xml_put(FILE *fp, const char *s)
 static int
 skipped(const struct digest_issue *is)
 {
-	return is->state != NULL && (strcmp(is->state, "known") == 0 ||
-	    strcmp(is->state, "upstream") == 0 ||
-	    strcmp(is->state, "ignored") == 0);
+	return digest_triaged(is);
 }
 
 static void
@@ -111,7 +110,11 @@ testcase_render(FILE *fp, const struct digest_issue *is)
 
 	buf_init(&b, FT_REPORT_TEXT_MAX);
 	details(&b, is);
-	if (skipped(is)) {
+	if (digest_fixed(is)) {
+		fputs("      <system-out>", fp);
+		xml_put(fp, buf_cstr(&b));
+		fputs("</system-out>\n", fp);
+	} else if (skipped(is)) {
 		fputs("      <skipped message=\"", fp);
 		xml_put(fp, is->state);
 		fputs("\"/>\n      <system-out>", fp);
@@ -137,17 +140,19 @@ junit_render(FILE *fp, const struct digest *d)
 	char		 stamp[32];
 	struct tm	 tm;
 	time_t		 t = (time_t)d->generated;
-	size_t		 i, nskipped = 0;
+	size_t		 i, nskipped = 0, npassed = 0;
 
-	for (i = 0; i < d->nissues; i++)
+	for (i = 0; i < d->nissues; i++) {
 		nskipped += skipped(&d->issues[i]);
+		npassed += digest_fixed(&d->issues[i]);
+	}
 	gmtime_r(&t, &tm);
 	strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &tm);
 
 	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", fp);
 	fprintf(fp, "<testsuites name=\"fttriage\" tests=\"%zu\" "
 	    "failures=\"%zu\" errors=\"0\" skipped=\"%zu\">\n", d->nissues,
-	    d->nissues - nskipped, nskipped);
+	    d->nissues - nskipped - npassed, nskipped);
 	fputs("  <testsuite name=\"fttriage", fp);
 	if (d->project != NULL) {
 		fputs(": ", fp);
@@ -155,7 +160,7 @@ junit_render(FILE *fp, const struct digest *d)
 	}
 	fprintf(fp, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\" "
 	    "skipped=\"%zu\" time=\"0\" timestamp=\"%s\">\n", d->nissues,
-	    d->nissues - nskipped, nskipped, stamp);
+	    d->nissues - nskipped - npassed, nskipped, stamp);
 	for (i = 0; i < d->nissues; i++)
 		testcase_render(fp, &d->issues[i]);
 	fputs("  </testsuite>\n</testsuites>\n", fp);

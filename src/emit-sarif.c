@@ -7,10 +7,13 @@
  * frame (or the first frame with a file, or the log line), names the rule
  * that matched it (or a rule standing for its kind), and carries the
  * fingerprint in partialFingerprints so that code scanning keeps one alert
- * per issue across runs.  The rules used are described in
- * tool.driver.rules with their help text and link.  All text goes through
- * digest_clean and JSON escaping.  Paths under $GITHUB_WORKSPACE are made
- * relative to it, as code scanning wants paths relative to the checkout.
+ * per issue across runs.  Issues triaged as known, upstream or ignored
+ * carry an accepted suppression (code scanning shows them as dismissed);
+ * fixed issues not seen since are left out, so their alerts close.  The
+ * rules used are described in tool.driver.rules with their help text and
+ * link.  All text goes through digest_clean and JSON escaping.  Paths
+ * under $GITHUB_WORKSPACE are made relative to it, as code scanning wants
+ * paths relative to the checkout.
  */
 #include "config.h"
 
@@ -128,6 +131,8 @@ collect_rules(const struct digest *d, char **ids, size_t *n)
 	*n = 0;
 	for (i = 0; i < d->nissues; i++) {
 		is = &d->issues[i];
+		if (ids[i] == NULL)
+			continue;
 		for (j = 0; j < *n; j++)
 			if (strcmp(sr[j].id, ids[i]) == 0)
 				break;
@@ -263,6 +268,7 @@ result_render(FILE *fp, const struct digest_issue *is, const char *rule_id,
     size_t rule_index)
 {
 	struct buf	 msg;
+	char		*why;
 	size_t		 i;
 
 	buf_init(&msg, 65536);
@@ -287,6 +293,15 @@ result_render(FILE *fp, const struct digest_issue *is, const char *rule_id,
 	buf_release(&msg);
 	if (is->loc_file != NULL)
 		location_render(fp, is);
+	if (digest_triaged(is)) {
+		/* Triaged away: code scanning shows it as dismissed. */
+		fputs(",\n       \"suppressions\": [{\"kind\": \"external\", "
+		    "\"status\": \"accepted\", \"justification\": ", fp);
+		xasprintf(&why, "triaged as %s", is->state);
+		sj(fp, why);
+		free(why);
+		fputs("}]", fp);
+	}
 	fputs(",\n       \"partialFingerprints\": {\"fttriageIssue/v1\": ", fp);
 	sj(fp, is->fingerprint);
 	fputs("},\n       \"properties\": {\"kind\": ", fp);
@@ -325,12 +340,14 @@ void
 sarif_render(FILE *fp, const struct digest *d)
 {
 	struct sarif_rule *sr;
-	char		**ids;
-	size_t		 i, j, nrules;
+	char		**ids, *category;
+	size_t		 i, j, n, nrules;
 
+	/* A fixed issue not seen since is no result: its alert closes. */
 	ids = xcalloc(d->nissues + 1, sizeof *ids);
 	for (i = 0; i < d->nissues; i++)
-		ids[i] = result_rule_id(&d->issues[i]);
+		if (!digest_fixed(&d->issues[i]))
+			ids[i] = result_rule_id(&d->issues[i]);
 	sr = collect_rules(d, ids, &nrules);
 
 	fputs("{\n  \"$schema\": \"" SARIF_SCHEMA "\",\n"
@@ -346,20 +363,26 @@ sarif_render(FILE *fp, const struct digest *d)
 	fputs("      ]}},\n", fp);
 	if (d->project != NULL) {
 		fputs("    \"automationDetails\": {\"id\": ", fp);
-		sj(fp, "fttriage/");
+		xasprintf(&category, "fttriage/%s/", d->project);
+		sj(fp, category);
+		free(category);
 		fputs("},\n    \"properties\": {\"project\": ", fp);
 		sj(fp, d->project);
 		fputs("},\n", fp);
 	}
 	fputs("    \"columnKind\": \"unicodeCodePoints\",\n"
 	    "    \"results\": [\n", fp);
-	for (i = 0; i < d->nissues; i++) {
+	for (i = 0, n = 0; i < d->nissues; i++) {
+		if (ids[i] == NULL)
+			continue;
 		for (j = 0; j < nrules; j++)
 			if (strcmp(sr[j].id, ids[i]) == 0)
 				break;
+		if (n++ > 0)
+			fputs(",\n", fp);
 		result_render(fp, &d->issues[i], ids[i], j);
-		fputs(i + 1 < d->nissues ? ",\n" : "\n", fp);
 	}
+	fputs("\n", fp);
 	fputs("    ]\n  }]\n}\n", fp);
 
 	for (i = 0; i < d->nissues; i++)

@@ -65,6 +65,21 @@ t_is "$t_rc" 1 "--fail-on any: open issues, exit 1"
 "$FTTRIAGE" summary --project racy --format json >"$T/out"
 race=$(sj "[i['id'] for i in d['issues'] if i['kind'] == 'tsan-data-race'][0]")
 "$FTTRIAGE" triage "$race" fixed >/dev/null
+# Fixed and not seen since: no annotation, no SARIF result, a passed test.
+"$FTTRIAGE" summary --project racy --format github >"$T/fixed.gh"
+t_is "$(wc -l <"$T/fixed.gh" | tr -d ' '):$(grep -c bump_counter "$T/fixed.gh")" \
+    "2:0" "github: the fixed race is not annotated"
+"$FTTRIAGE" summary --project racy --format sarif >"$T/fixed.sarif"
+o_check_sarif "$T/fixed.sarif"
+t_is "$(wc -l <"$T/sarif.lines" | tr -d ' '):$(grep -c tsan-data-race "$T/sarif.lines")" \
+    "2:0" "SARIF: the fixed race is no result"
+"$FTTRIAGE" summary --project racy --format junit >"$T/fixed.xml"
+t_is "$(python3 -c '
+import sys, xml.etree.ElementTree as E
+r = E.parse(sys.argv[1]).getroot()
+c = r.findall("./testsuite/testcase")
+print(len(c), r.get("failures"), sum(x.find("failure") is None for x in c))' "$T/fixed.xml")" \
+    "3 2 1" "JUnit: the fixed race is a passing test case"
 sleep 1
 o_racy_log "$T/run3.log"
 "$FTTRIAGE" scan --project racy "$T/run3.log" >/dev/null 2>&1
@@ -127,6 +142,14 @@ t_ok "$(grep -q '^cython-too-old-vectorcallfunc|uvloop/loop.c|4543|v1:' "$T/sari
     "summary SARIF: the rule's id, the culprit's file and line"
 t_ok "$(grep -q '"helpUri": "https://py-free-threading.github.io/faq/"' "$T/s.sarif"; echo $?)" \
     "summary SARIF: the rule's link as helpUri"
+t_run "$FTTRIAGE" summary --format sarif
+cp "$T/out" "$T/all.sarif"
+o_check_sarif "$T/all.sarif"
+t_is "$(python3 -c '
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+print(sum(1 for r in run["results"] if r.get("suppressions", [{}])[0].get("status") == "accepted"))' "$T/all.sarif")" \
+    3 "SARIF: triaged issues carry an accepted suppression"
 t_run "$FTTRIAGE" summary --format junit
 cp "$T/out" "$T/s.xml"
 o_check_xml "$T/s.xml"
