@@ -321,6 +321,9 @@ cmd_summary(int argc, char **argv)
 	sm.d->previous_run = prev_started;
 	if (store_issues(sm.st, &f, summary_issue, &sm, &sm.cause) != 0)
 		goto out;
+	if (sm.d->dropped > 0)
+		log_msg(LOG_LVL_WARN, "more than %d issues: %llu left out",
+		    DIGEST_ISSUES_MAX, (unsigned long long)sm.d->dropped);
 	if (summary_fill(&sm) != 0)
 		goto out;
 	digest_sort(sm.d);

@@ -84,6 +84,7 @@ digest_free(struct digest *d)
 	for (i = 0; i < d->nissues; i++)
 		issue_release(&d->issues[i]);
 	free(d->issues);
+	free(d->slots);
 	free(d->project);
 	free(d);
 }
@@ -94,8 +95,10 @@ digest_add(struct digest *d)
 {
 	struct digest_issue *is;
 
-	if (d->nissues >= DIGEST_ISSUES_MAX)
+	if (d->nissues >= DIGEST_ISSUES_MAX) {
+		d->dropped++;
 		return NULL;
+	}
 	if (d->nissues == d->cap) {
 		d->cap = d->cap == 0 ? 16 : d->cap * 2;
 		d->issues = xreallocarray(d->issues, d->cap, sizeof *d->issues);
@@ -430,6 +433,49 @@ issue_from_report(struct digest_issue *is, const struct report *r,
 		is->sample = render_stack(st);
 }
 
+/* Put issue i into the fingerprint index. */
+static void
+index_put(struct digest *d, size_t i)
+{
+	size_t	h;
+
+	h = (size_t)fingerprint_hash(d->issues[i].fingerprint) &
+	    (d->nslots - 1);
+	while (d->slots[h] != 0)
+		h = (h + 1) & (d->nslots - 1);
+	d->slots[h] = i + 1;
+}
+
+/* Keep the index at most half full and in step with the issues. */
+static void
+index_grow(struct digest *d)
+{
+	size_t	i;
+
+	if (!d->slots_stale && d->nslots > 2 * (d->nissues + 1))
+		return;
+	while (d->nslots <= 2 * (d->nissues + 1))
+		d->nslots = d->nslots == 0 ? 64 : d->nslots * 2;
+	free(d->slots);
+	d->slots = xcalloc(d->nslots, sizeof *d->slots);
+	for (i = 0; i < d->nissues; i++)
+		index_put(d, i);
+	d->slots_stale = 0;
+}
+
+/* The issue of a fingerprint, or NULL. */
+static struct digest_issue *
+index_find(struct digest *d, const char *fp)
+{
+	size_t	h;
+
+	h = (size_t)fingerprint_hash(fp) & (d->nslots - 1);
+	for (; d->slots[h] != 0; h = (h + 1) & (d->nslots - 1))
+		if (strcmp(d->issues[d->slots[h] - 1].fingerprint, fp) == 0)
+			return &d->issues[d->slots[h] - 1];
+	return NULL;
+}
+
 /* Count one report of a scan into the issue of its fingerprint. */
 void
 digest_add_report(struct digest *d, const struct report *r)
@@ -441,16 +487,12 @@ digest_add_report(struct digest *d, const struct report *r)
 
 	if (r->suppressed)
 		return;
-	for (i = 0; i < d->nissues; i++) {
-		if (strcmp(d->issues[i].fingerprint, fp) == 0) {
-			is = &d->issues[i];
-			break;
-		}
-	}
-	if (is == NULL) {
+	index_grow(d);
+	if ((is = index_find(d, fp)) == NULL) {
 		if ((is = digest_add(d)) == NULL)
 			return;
 		issue_from_report(is, r, d->project);
+		index_put(d, d->nissues - 1);
 	}
 	is->count++;
 	digest_issue_add_test(is, r->test, 1);
@@ -487,6 +529,7 @@ digest_sort(struct digest *d)
 {
 	if (d->nissues > 1)
 		qsort(d->issues, d->nissues, sizeof *d->issues, issue_cmp);
+	d->slots_stale = 1;
 }
 
 /* Issues first seen in the latest run. */
@@ -696,6 +739,10 @@ emit_digest_take(void)
 	scan_digest = NULL;
 	if (d == NULL)
 		d = digest_new(NULL);
+	if (d->dropped > 0)
+		log_msg(LOG_LVL_WARN, "more than %d distinct issues: %llu "
+		    "report(s) of the others are left out", DIGEST_ISSUES_MAX,
+		    (unsigned long long)d->dropped);
 	digest_sort(d);
 	return d;
 }

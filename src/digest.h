@@ -86,13 +86,20 @@ struct digest {
 	int64_t		 last_run;    /* the latest run's start, 0 if none */
 	int64_t		 previous_run;/* the run before it, 0 if none */
 	int		 from_store;  /* first/last seen and states are known */
+	uint64_t	 dropped;     /* reports of issues past DIGEST_ISSUES_MAX */
 	struct digest_issue *issues;
 	size_t		 nissues;
 	size_t		 cap;
+
+	/* Fingerprint -> issue, for the scan: open addressing, slots hold
+	 * an issue's index + 1 (0 is empty); rebuilt when stale. */
+	size_t		*slots;
+	size_t		 nslots;
+	int		 slots_stale;
 };
 
 #define DIGEST_TESTS_MAX 20   /* tests kept per issue */
-#define DIGEST_ISSUES_MAX 100000
+#define DIGEST_ISSUES_MAX 25000   /* code scanning takes 25000 results a run */
 
 /* digest.c */
 struct digest *digest_new(const char *project);
