@@ -270,8 +270,9 @@ digest_owner_title(enum digest_owner o)
 /*
  * The suppression type that fits a kind: races by their top frame, leaks
  * by the function that created the thread, lock-order inversions as
- * deadlocks, signal-unsafe calls as signals.  Events, build errors and
- * crashes have no TSan suppression.
+ * deadlocks, signal-unsafe calls and a spoiled errno as signals, mutex
+ * misuse as mutexes.  Events, build errors and crashes have no TSan
+ * suppression.
  */
 static const char *
 suppression_type(const char *kind)
@@ -287,7 +288,13 @@ suppression_type(const char *kind)
 		{ "tsan-thread-leak",		"thread" },
 		{ "tsan-lock-order-inversion",	"deadlock" },
 		{ "tsan-signal-unsafe-call",	"signal" },
+		{ "tsan-signal-errno",		"signal" },
 		{ "tsan-mutex-destroy-locked",	"mutex" },
+		{ "tsan-mutex-double-lock",	"mutex" },
+		{ "tsan-mutex-invalid",		"mutex" },
+		{ "tsan-mutex-bad-unlock",	"mutex" },
+		{ "tsan-mutex-bad-read-lock",	"mutex" },
+		{ "tsan-mutex-bad-read-unlock",	"mutex" },
 	};
 	size_t	i;
 
