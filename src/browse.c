@@ -1,7 +1,7 @@
 /*
  * browse.c: small helpers shared by the commands that read the store
- * (issues, show, triage): option values such as --since, times as text,
- * and JSON strings for --format json.
+ * (issues, show, triage): option values such as --since and issue ids,
+ * times as text, the culprit as one line.
  */
 #include "config.h"
 
@@ -84,44 +84,6 @@ browse_time(int64_t t, char *buf, size_t size)
 	}
 	strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm);
 	return buf;
-}
-
-/* Write s as a JSON string (null when NULL). */
-void
-browse_json_str(FILE *fp, const char *s)
-{
-	const unsigned char *p;
-
-	if (s == NULL) {
-		fputs("null", fp);
-		return;
-	}
-	fputc('"', fp);
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		switch (*p) {
-		case '"':
-			fputs("\\\"", fp);
-			break;
-		case '\\':
-			fputs("\\\\", fp);
-			break;
-		case '\n':
-			fputs("\\n", fp);
-			break;
-		case '\t':
-			fputs("\\t", fp);
-			break;
-		case '\r':
-			fputs("\\r", fp);
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(fp, "\\u%04x", *p);
-			else
-				fputc(*p, fp);
-		}
-	}
-	fputc('"', fp);
 }
 
 /* Parse an issue id ("12" or "#12"); 0, or -1 when it is not one. */

@@ -446,9 +446,9 @@ classify_frame_memo(struct frame *f, struct module_memo *memo)
 		f->cls = FC_PYTHON;
 		return;
 	}
-	fn = f->function_raw != NULL ? f->function_raw : f->function;
-	if (classify_name_is_runtime(fn) ||
-	    classify_name_is_runtime(f->function)) {
+	fn = f->function_raw;
+	if (classify_name_is_runtime(f->function) ||
+	    (fn != NULL && classify_name_is_runtime(fn))) {
 		f->cls = FC_SANITIZER;
 		return;
 	}

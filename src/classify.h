@@ -10,16 +10,23 @@
 #include "fttriage.h"
 
 /*
- * fnmatch(3) with a cheap first-character test: most patterns start with
- * a literal, and most names fail on it.
+ * fnmatch(3) behind a cheap test of the pattern's literal prefix: most
+ * patterns start with a literal, and most names fail on it.
  */
 static inline int
 glob_match(const char *pattern, const char *s)
 {
-	if (pattern[0] != '*' && pattern[0] != '[' && pattern[0] != '?' &&
-	    pattern[0] != s[0])
-		return 0;
-	return fnmatch(pattern, s, 0) == 0;
+	const char	*p = pattern, *q = s;
+
+	while (*p != '\0' && *p != '*' && *p != '?' && *p != '[') {
+		if (*p != *q)
+			return 0;
+		p++;
+		q++;
+	}
+	if (*p == '\0')
+		return *q == '\0';
+	return fnmatch(p, q, 0) == 0;
 }
 
 /* classify-names.c: the name tables. */

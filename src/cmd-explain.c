@@ -2,7 +2,7 @@
  * cmd-explain.c: "fttriage explain": why two reports are one issue, or not.
  *
  * Scans one or two logs through the same stages as "scan" (parse,
- * classify, fingerprint), keeps the reports asked for, and prints for each
+ * symbolize, classify, fingerprint), keeps the reports asked for, and prints for each
  * its fingerprint, its readable key and how the key was built -- every
  * frame used or skipped, and why -- then whether the two share a
  * fingerprint and, when they do not, which parts of their keys differ.
@@ -32,11 +32,15 @@ struct pick {
 	struct report	*got[2];
 	long		 seen;
 	int		 list;     /* --keys: print every report's key */
+	struct symbolizer *sym;    /* NULL: --no-symbolize */
 };
 
+/* The stages "scan" runs before its sinks. */
 static void
-explain_stages(struct report *r)
+explain_stages(struct pick *pk, struct report *r)
 {
+	if (pk->sym != NULL)
+		symbolize_report(pk->sym, r);
 	classify_report(r);
 	fingerprint_report(r);
 }
@@ -69,7 +73,7 @@ pick_report(struct report *r, void *arg)
 	int		 i, kept = 0;
 
 	pk->seen++;
-	explain_stages(r);
+	explain_stages(pk, r);
 	if (pk->list) {
 		const struct frame *f = report_culprit(r);
 		int	 si, fi;
@@ -311,20 +315,29 @@ static const struct option explain_longopts[] = {
 	{ "reports",	required_argument,	NULL, 'n' },
 	{ "keys",	no_argument,		NULL, 'k' },
 	{ "key",	required_argument,	NULL, 'K' },
+	{ "symbols",	required_argument,	NULL, 'S' },
+	{ "debug-dir",	required_argument,	NULL, 'D' },
+	{ "no-symbolize", no_argument,		NULL, 'N' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
 
-/* fttriage explain [--keys] [--key KEY] [-n I[,J]] LOG [LOG2] */
+/*
+ * fttriage explain [--keys] [--key KEY] [-n I[,J]] [--symbols DIR]
+ *     [--debug-dir DIR] [--no-symbolize] LOG [LOG2]
+ */
 int
 cmd_explain(int argc, char **argv)
 {
 	struct pick	 pk[2];
 	const char	*path[2];
+	struct symbolizer *sym;
 	const char	*against = NULL;
 	long		 a = 0, b = 0;
-	int		 ch, nlogs, ret = EXIT_ERROR, list = 0, i;
+	int		 ch, nlogs, ret = EXIT_ERROR, list = 0, i, nosym = 0;
 
+	sym = symbolizer_new();
+	memset(pk, 0, sizeof pk);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "kn:h", explain_longopts,
 	    NULL)) != -1) {
@@ -335,45 +348,61 @@ cmd_explain(int argc, char **argv)
 		case 'K':
 			against = optarg;
 			break;
+		case 'S':
+			symbolizer_add_root(sym, optarg);
+			break;
+		case 'D':
+			symbolizer_add_debug_dir(sym, optarg);
+			break;
+		case 'N':
+			nosym = 1;
+			break;
 		case 'n':
 			if (parse_pair(optarg, &a, &b) != 0) {
 				ft_warnx("bad report numbers '%s' (I or I,J)",
 				    optarg);
-				return EXIT_ERROR;
+				goto out;
 			}
 			break;
 		case 'h':
-			return cmd_help(2, (char *[]){ "help", "explain",
+			ret = cmd_help(2, (char *[]){ "help", "explain",
 			    NULL });
+			goto out;
 		default:
-			return EXIT_ERROR;
+			goto out;
 		}
 	}
 	nlogs = argc - optind;
 	if (nlogs < 1 || nlogs > 2) {
 		ft_warnx("explain needs one or two logs");
-		return EXIT_ERROR;
+		goto out;
 	}
-	memset(pk, 0, sizeof pk);
 	path[0] = argv[optind];
 	path[1] = nlogs == 2 ? argv[optind + 1] : NULL;
+	for (i = 0; i < 2; i++)
+		pk[i].sym = nosym ? NULL : sym;
 	if (list) {
 		for (i = 0; i < nlogs; i++) {
 			pk[i].list = 1;
 			if (explain_read(path[i], &pk[i]) != 0)
-				return EXIT_ERROR;
+				goto out;
 		}
-		return 0;
+		ret = 0;
+		goto out;
 	}
 	if (against != NULL) {
 		if (nlogs != 1) {
 			ft_warnx("--key compares one report of one log");
-			return EXIT_ERROR;
+			goto out;
 		}
 		pk[0].want[0] = a > 0 ? a : 1;
 	} else if (nlogs == 1) {
 		pk[0].want[0] = a > 0 ? a : 1;
 		pk[0].want[1] = a > 0 ? b : 2;
+		if (pk[0].want[0] == pk[0].want[1]) {
+			ft_warnx("report %ld compared with itself", a);
+			goto out;
+		}
 	} else {
 		pk[0].want[0] = a > 0 ? a : 1;
 		pk[1].want[0] = b > 0 ? b : 1;
@@ -420,6 +449,7 @@ out:
 		report_free(pk[i].got[0]);
 		report_free(pk[i].got[1]);
 	}
+	symbolizer_free(sym);
 	if (fflush(stdout) != 0) {
 		ft_warnx("cannot write output: %s", strerror(errno));
 		return EXIT_ERROR;

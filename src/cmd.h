@@ -42,7 +42,6 @@ struct store_issue;
 int	 browse_parse_since(const char *, int64_t now, int64_t *);
 int	 browse_parse_id(const char *, int64_t *);
 const char *browse_time(int64_t, char *, size_t);
-void	 browse_json_str(FILE *, const char *);
 char	*browse_culprit(const struct store_issue *);
 
 #endif

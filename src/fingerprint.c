@@ -71,7 +71,12 @@ component(const struct frame *f)
 		return xstrdup("runtime");
 	case FC_STDLIB_EXT:
 	case FC_EXTENSION:
-		if (f->package != NULL)
+		/*
+		 * The module's own name, not the package: the package comes
+		 * from a path that one log prints and another does not.
+		 */
+		if (f->module == NULL && f->module_path == NULL &&
+		    f->package != NULL)
 			return xstrdup(f->package);
 		break;
 	case FC_PYTHON:

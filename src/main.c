@@ -56,12 +56,13 @@ static const struct cmd_entry cmd_table[] = {
 	  "  suppressions SUPP-FILE [LOG ...]  which TSan reports SUPP-FILE silences\n" },
 	{ "symbolize", cmd_symbolize, "symbolize [--symbols DIR]... [--debug-dir DIR]... [file ...]", "fill in unsymbolized sanitizer frames", "  --symbols DIR    search DIR (recursively) for modules by name\n  --debug-dir DIR  look for debug files under DIR as under /usr/lib/debug\n" },
 	{ "explain",   cmd_explain,
-	  "explain [--keys] [--key KEY] [-n I[,J]] log [log2]",
+	  "explain [--keys] [--key KEY] [-n I[,J]] [--symbols DIR] log [log2]",
 	  "show why two reports share an issue, or not",
 	  "  -n I[,J]       the reports to compare (default: 1,2 of one log,\n"
 	  "                 or the first report of each of two logs)\n"
 	  "  --key KEY      compare report I with the issue of this key\n"
 	  "  --keys         list the fingerprint and key of every report\n"
+	  "  --symbols DIR, --debug-dir DIR, --no-symbolize   as for scan\n"
 	  "Exits 0 when the two reports share a fingerprint, 1 when not.\n" },
 	{ "summary",   cmd_summary,
 	  "summary [--project P] [--since WHEN] [--db PATH]\n"

@@ -51,6 +51,21 @@ static const char *const clone_suffixes[] = {
 	"clone", "llvm", "specialized", "str",
 };
 
+/* A C identifier that no mangling scheme produced: nothing to demangle. */
+static int
+is_plain_name(const char *s)
+{
+	const char	*p;
+
+	if (s[0] == '_' && (s[1] == 'Z' || s[1] == 'R' || (s[1] == '_' &&
+	    (s[2] == 'Z' || s[2] == 'R'))))
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			return 0;
+	return 1;
+}
+
 static int
 is_hex_string(const char *s, size_t n)
 {
@@ -207,7 +222,7 @@ name_demangle(const char *name)
 {
 	char	*out;
 
-	if (name == NULL || *name == '\0')
+	if (name == NULL || *name == '\0' || is_plain_name(name))
 		return NULL;
 	if ((out = rust_legacy_demangle(name)) != NULL)
 		return out;
@@ -226,6 +241,10 @@ name_demangle(const char *name)
 		free(out);
 	}
 #endif
+	/* Only escapes, ".." and a trailing hash make a name Rust's. */
+	if (strchr(name, '$') == NULL && strstr(name, "..") == NULL &&
+	    strstr(name, "::h") == NULL)
+		return NULL;
 	return rust_clean(name);
 }
 
@@ -478,6 +497,11 @@ name_normalize(const char *name)
 		return NULL;
 	while (*name == ' ')
 		name++;
+	/* Most names are plain C: only an alias prefix can change. */
+	if (is_plain_name(name)) {
+		s = strip_alias_prefix(name);
+		return xstrdup(*s != '\0' ? s : name);
+	}
 	dem = name_demangle(name);
 	s = dem != NULL ? dem : name;
 	s = strip_alias_prefix(s);

@@ -312,6 +312,39 @@ bind_text(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
 }
 
+/*
+ * Bind text that came from a log: stored as valid UTF-8 (bad bytes become
+ * U+FFFD) so that what the store gives back is safe to print and to put in
+ * JSON.
+ */
+static void
+bind_log_text(sqlite3_stmt *s, int i, const char *v, size_t len)
+{
+	char	*clean;
+	size_t	 j;
+
+	if (v == NULL) {
+		sqlite3_bind_null(s, i);
+		return;
+	}
+	for (j = 0; j < len; j++)
+		if ((unsigned char)v[j] >= 0x80)
+			break;
+	if (j == len) {
+		sqlite3_bind_text(s, i, v, (int)len, SQLITE_TRANSIENT);
+		return;
+	}
+	clean = str_sanitize_utf8(v, len);
+	sqlite3_bind_text(s, i, clean, -1, SQLITE_TRANSIENT);
+	free(clean);
+}
+
+static void
+bind_log_str(sqlite3_stmt *s, int i, const char *v)
+{
+	bind_log_text(s, i, v, v != NULL ? strlen(v) : 0);
+}
+
 static char *
 column_dup(sqlite3_stmt *s, int i)
 {
@@ -865,17 +898,17 @@ store_issue_new(struct store_ingest *ig, const struct report *r,
 	s = store_stmt(st, Q_ISSUE_NEW);
 	bind_text(s, 1, r->fingerprint);
 	sqlite3_bind_int(s, 2, FP_ALGO_VERSION);
-	bind_text(s, 3, key);
+	bind_log_str(s, 3, key);
 	bind_text(s, 4, ig->project);
 	bind_text(s, 5, report_kind_name(r->kind));
-	bind_text(s, 6, r->title);
+	bind_log_str(s, 6, r->title);
 	if (cf != NULL) {
-		bind_text(s, 7, cf->function);
-		bind_text(s, 8, cf->file);
+		bind_log_str(s, 7, cf->function);
+		bind_log_str(s, 8, cf->file);
 		if (cf->line != 0)
 			sqlite3_bind_int64(s, 9, cf->line);
-		bind_text(s, 10, cf->module);
-		bind_text(s, 11, cf->package);
+		bind_log_str(s, 10, cf->module);
+		bind_log_str(s, 11, cf->package);
 		bind_text(s, 12, frame_class_name(cf->cls));
 	}
 	sqlite3_bind_int64(s, 13, st->run_started);
@@ -1044,7 +1077,7 @@ store_ingest_report(struct store_ingest *ig, struct report *r, char **cause)
 	sqlite3_bind_int64(s, 7, (int64_t)r->origin.end_byte);
 	if (r->pid >= 0)
 		sqlite3_bind_int64(s, 8, r->pid);
-	bind_text(s, 9, r->test);
+	bind_log_str(s, 9, r->test);
 	bind_text(s, 10, r->fingerprint);
 	sqlite3_bind_int(s, 11, r->complete ? 1 : 0);
 	if (store_step_done(st, s, cause, "cannot record report") != 0)
@@ -1058,9 +1091,8 @@ store_ingest_report(struct store_ingest *ig, struct report *r, char **cause)
 		s = store_stmt(st, Q_SAMPLE_NEW);
 		sqlite3_bind_int64(s, 1, e->id);
 		sqlite3_bind_int64(s, 2, report_id);
-		sqlite3_bind_text(s, 3, r->text, (int)r->text_len,
-		    SQLITE_TRANSIENT);
-		bind_text(s, 4, stacks);
+		bind_log_text(s, 3, r->text, r->text_len);
+		bind_log_str(s, 4, stacks);
 		free(stacks);
 		if (store_step_done(st, s, cause, "cannot record sample") != 0)
 			return -1;

@@ -229,6 +229,26 @@ START_TEST(test_api_caller_in_key)
 	key_is(race(a, NULL), "v1 tsan-data-race :: ? | "
 	    "_Py_dict_lookup@python <- lookup@a");
 	differ(race(a, NULL), race(b, NULL));
+	{
+		/* Known path or not, one extension keeps one name. */
+		struct report *r = report_new(RK_TSAN_DATA_RACE);
+		struct stack *s = add_stack(r, SR_CURRENT, b);
+
+		s->frames[2].module_path = s->frames[2].module;
+		s->frames[2].module = xstrdup("b.cpython-313t-x86_64-linux-gnu.so");
+		classify_report(r);
+		ck_assert_str_eq(s->frames[2].package, "bpkg");
+		key_is(r, "v1 tsan-data-race :: ? | "
+		    "_Py_dict_lookup@python <- lookup@b");
+		r = report_new(RK_TSAN_DATA_RACE);
+		s = add_stack(r, SR_CURRENT, b);
+		free(s->frames[2].module);
+		s->frames[2].module = xstrdup("b.cpython-313t-x86_64-linux-gnu.so");
+		classify_report(r);
+		ck_assert_str_eq(s->frames[2].package, "b");
+		key_is(r, "v1 tsan-data-race :: ? | "
+		    "_Py_dict_lookup@python <- lookup@b");
+	}
 }
 END_TEST
 
