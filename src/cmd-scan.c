@@ -441,7 +441,9 @@ cmd_scan(int argc, char **argv)
 		/* Without the shipped rules a scan still works: say so. */
 		sc.rs = ruleset_new();
 		if (!no_rules && ruleset_load_default(sc.rs, &cause) != 0) {
-			log_msg(LOG_LVL_WARN, "%s", cause);
+			/* An uninstalled build has no rules directory. */
+			log_msg(getenv("FTTRIAGE_RULES_DIR") != NULL ?
+			    LOG_LVL_WARN : LOG_LVL_INFO, "%s", cause);
 			free(cause);
 			cause = NULL;
 		}

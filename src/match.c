@@ -2,7 +2,8 @@
  * match.c: regular expressions for the rules, the one door to PCRE2.
  *
  * Patterns are compiled in UTF mode, tolerant of invalid UTF-8 in the
- * subject (logs are untrusted), and JIT-compiled when the platform allows.
+ * subject (logs are untrusted), and JIT-compiled on first use when the
+ * platform allows.
  * Every match runs under a match, depth and heap limit, so a pattern with
  * catastrophic backtracking costs a bounded amount of work on a hostile
  * line: the match is then counted and treated as no match.
@@ -34,6 +35,7 @@ struct regex {
 	pcre2_code		*code;
 	pcre2_match_data	*md;
 	unsigned		 ngroups;
+	int			 jit_tried;
 };
 
 static pcre2_match_context	*match_ctx;
@@ -84,8 +86,6 @@ regex_new(const char *pattern, unsigned flags, char **cause)
 		free(re);
 		return NULL;
 	}
-	/* Without JIT (some platforms, some builds) the interpreter runs. */
-	(void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
 	pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &n);
 	re->ngroups = n;
 	re->md = pcre2_match_data_create_from_pattern(re->code, NULL);
@@ -118,6 +118,15 @@ regex_exec(struct regex *re, const char *s, size_t len, struct regex_match *m)
 	size_t		 i, n;
 	int		 rc;
 
+	/*
+	 * JIT-compile on first use: most report rules never run in a scan,
+	 * and compiling them all would dominate a short one.  Without JIT
+	 * (some platforms, some builds) the interpreter runs.
+	 */
+	if (!re->jit_tried) {
+		(void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+		re->jit_tried = 1;
+	}
 	rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, re->md,
 	    match_ctx);
 	if (rc < 0) {

@@ -35,6 +35,7 @@ static const struct {
 	{ "fix",		J_SPACE },
 	{ "link",		J_SPACE },
 	{ "kind",		J_SPACE },
+	{ "unless-seen",	J_SPACE },
 	{ "title-regex",	J_CONCAT },
 	{ "summary-regex",	J_CONCAT },
 	{ "text-regex",		J_CONCAT },
@@ -457,6 +458,8 @@ field_end(struct loader *ld)
 		r->links[r->nlinks++] = xstrdup(v);
 	} else if (strcmp(f->key, "kind") == 0)
 		parse_kinds(ld, v, f->line, &r->kinds);
+	else if (strcmp(f->key, "unless-seen") == 0)
+		parse_kinds(ld, v, f->line, &r->unless_seen);
 	else if (strcmp(f->key, "title-regex") == 0)
 		set_regex(ld, f, &r->title_re, 0);
 	else if (strcmp(f->key, "summary-regex") == 0)
@@ -526,6 +529,9 @@ rule_validate(struct loader *ld)
 	    r->text_re == NULL && r->line_re == NULL && !positive)
 		load_error(ld, r->line, "rule '%s' matches nothing: give "
 		    "'kind', a regex or a 'frame'", r->id);
+	if (r->unless_seen != 0 && r->line_re == NULL)
+		load_error(ld, r->line, "rule '%s' has 'unless-seen' but no "
+		    "'line'", r->id);
 	if (r->literals != NULL && r->line_re == NULL)
 		load_error(ld, r->line, "rule '%s' has 'literal' but no "
 		    "'line'", r->id);

@@ -81,6 +81,7 @@ struct rule {
 	unsigned	 line;
 
 	uint64_t	 kinds;		/* 1 << RK_*, 0 for any */
+	uint64_t	 unless_seen;	/* line rule: not after these kinds */
 	struct regex	*title_re;
 	struct regex	*summary_re;
 	struct regex	*text_re;
@@ -113,6 +114,7 @@ struct ruleset {
 	uint64_t	 lines;		/* lines offered to the hook */
 	uint64_t	 candidates;	/* lines the prefilter let through */
 	uint64_t	 events;	/* event reports made */
+	uint64_t	 seen_kinds;	/* 1 << RK_* of reports ruled so far */
 };
 
 struct ruleset;

@@ -36,7 +36,7 @@ PY
 for meta in "$CORPUS"/*.meta; do
 	log=${meta%.meta}.log
 	name=$(basename "$log")
-	"$FTTRIAGE" scan --no-rules --format json "$log" >out.json 2>err
+	"$FTTRIAGE" scan --format json "$log" >out.json 2>err
 	rc=$?
 	t_is "$rc" 0 "$name: scan exits 0"
 	python3 check.py "$meta" out.json >why 2>&1

@@ -3,6 +3,7 @@
 # -fsanitize=thread, must be recognised by the rules written for them.
 . "$top_srcdir/tests/lib.sh"
 
+export FTTRIAGE_RULES_DIR="$top_srcdir/rules"
 P="$top_srcdir/tests/progs/rules"
 EXT=cpython-313t-x86_64-linux-gnu.so
 TSAN="-fsanitize=thread -g -O1 -fno-omit-frame-pointer"
