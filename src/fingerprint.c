@@ -660,9 +660,18 @@ key_for_kind(struct fpctx *c, const struct report *r)
 		why(c, "  keyed by the site of the operation");
 		add_site(c, r, classify_primary_stack(r));
 		break;
+	case RK_PYTHON_EXCEPTION:
+		/* The type, not the message: it quotes the data. */
+		t = xstrdup(r->summary != NULL ? r->summary : r->title != NULL ?
+		    r->title : "exception");
+		t[strcspn(t, ":")] = '\0';
+		add_message(c, "exception", t);
+		free(t);
+		if (!add_native_site(c, r) && !add_python_frames(c, r))
+			why(c, "  no native or Python frame");
+		break;
 	case RK_PYTHON_FATAL:
 	case RK_FAULTHANDLER:
-	case RK_PYTHON_EXCEPTION:
 		add_message(c, "message", r->summary != NULL ? r->summary :
 		    r->title);
 		if (!add_native_site(c, r) && !add_python_frames(c, r))

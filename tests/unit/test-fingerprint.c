@@ -356,6 +356,27 @@ START_TEST(test_python_fatal_message)
 }
 END_TEST
 
+START_TEST(test_python_exception_type)
+{
+	const char *const py[] = { "worker|/home/u/proj/t.py|", NULL };
+	struct report *a = report_new(RK_PYTHON_EXCEPTION);
+	struct report *b = report_new(RK_PYTHON_EXCEPTION);
+
+	a->summary = xstrdup("ValueError: invalid literal for int() with "
+	    "base 10: 'abc'");
+	b->summary = xstrdup("ValueError: invalid literal for int() with "
+	    "base 10: 'xyz'");
+	add_stack(a, SR_PYTHON, py);
+	add_stack(b, SR_PYTHON, py);
+	classify_report(a);
+	classify_report(b);
+	fingerprint_report(a);
+	fingerprint_report(b);
+	key_is(a, "v1 python-exception :: ValueError | worker@t");
+	key_is(b, "v1 python-exception :: ValueError | worker@t");
+}
+END_TEST
+
 START_TEST(test_build_error)
 {
 	struct report *a = report_new(RK_BUILD_ERROR);
@@ -427,6 +448,7 @@ fingerprint_suite(void)
 	tcase_add_test(tc, test_thread_leak);
 	tcase_add_test(tc, test_lock_order_sorted);
 	tcase_add_test(tc, test_python_fatal_message);
+	tcase_add_test(tc, test_python_exception_type);
 	tcase_add_test(tc, test_build_error);
 	tcase_add_test(tc, test_event);
 	tcase_add_test(tc, test_explain_says_why);
