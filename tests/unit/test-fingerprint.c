@@ -231,11 +231,12 @@ START_TEST(test_api_caller_in_key)
 	differ(race(a, NULL), race(b, NULL));
 	{
 		/* Known path or not, one extension keeps one name. */
+		static const char so_b[] = "b.cpython-313t-x86_64-linux-gnu.so";
 		struct report *r = report_new(RK_TSAN_DATA_RACE);
 		struct stack *s = add_stack(r, SR_CURRENT, b);
 
 		s->frames[2].module_path = s->frames[2].module;
-		s->frames[2].module = xstrdup("b.cpython-313t-x86_64-linux-gnu.so");
+		s->frames[2].module = xstrdup(so_b);
 		classify_report(r);
 		ck_assert_str_eq(s->frames[2].package, "bpkg");
 		key_is(r, "v1 tsan-data-race :: ? | "
@@ -243,7 +244,7 @@ START_TEST(test_api_caller_in_key)
 		r = report_new(RK_TSAN_DATA_RACE);
 		s = add_stack(r, SR_CURRENT, b);
 		free(s->frames[2].module);
-		s->frames[2].module = xstrdup("b.cpython-313t-x86_64-linux-gnu.so");
+		s->frames[2].module = xstrdup(so_b);
 		classify_report(r);
 		ck_assert_str_eq(s->frames[2].package, "b");
 		key_is(r, "v1 tsan-data-race :: ? | "
