@@ -627,7 +627,8 @@ find_culprit(struct report *r)
 		u = frame_use(&s->frames[i]);
 		if (u == FU_RUNTIME || u == FU_LIBC || u == FU_FATAL)
 			continue;
-		if (first < 0 && (u != FU_NONAME || s->frames[i].module != NULL))
+		if (first < 0 && (u != FU_NONAME ||
+		    s->frames[i].module != NULL))
 			first = (int)i;
 		if (u != FU_CODE && u != FU_NONAME)
 			continue;
