@@ -489,11 +489,12 @@ digest_add_report(struct digest *d, const struct report *r)
 {
 	struct digest_issue *is = NULL;
 	struct rule_info ri;
-	const char	*fp = r->fingerprint != NULL ? r->fingerprint : "none";
+	const char	*fp;
 	size_t		 i;
 
 	if (r->suppressed)
 		return;
+	fp = r->fingerprint != NULL ? r->fingerprint : "none";
 	index_grow(d);
 	if ((is = index_find(d, fp)) == NULL) {
 		if ((is = digest_add(d)) == NULL)

@@ -30,7 +30,7 @@ enum digest_owner {
 enum digest_gate {
 	DG_NEVER = 0,
 	DG_ANY,              /* any issue */
-	DG_NEW               /* an issue first seen in this run, or a regression */
+	DG_NEW               /* an issue new in this run, or a regression */
 };
 
 struct digest_rule {
@@ -53,21 +53,23 @@ struct digest_issue {
 	char		*kind;        /* report_kind_name */
 	char		*title;
 	char		*project;     /* NULL when not known */
-	char		*state;       /* "new", "known", ...; NULL for a scan */
+	char		*state;       /* "new", "known"...; NULL: scan */
 	enum digest_owner owner;
 
-	char		*function;    /* the culprit frame, each may be NULL */
+	char		*function;    /* the culprit frame (may be NULL) */
 	char		*file;
 	unsigned	 line;
 	char		*module;
 	char		*package;
 	char		*cls;         /* frame_class_name of the culprit */
 
-	char		*loc_file;    /* where to point: culprit, else first */
-	unsigned	 loc_line;    /*   frame with a file, else the log */
+	/* Where to point: the culprit, else the first frame with a file,
+	 * else the log line. */
+	char		*loc_file;
+	unsigned	 loc_line;
 
 	int64_t		 count;       /* occurrences */
-	int64_t		 first_seen;  /* unix seconds, 0 when not known */
+	int64_t		 first_seen;  /* unix seconds, 0 if not known */
 	int64_t		 last_seen;
 	int		 is_new;      /* first seen in the latest run */
 	int		 regression;  /* seen again after it was fixed */
@@ -77,16 +79,16 @@ struct digest_issue {
 	struct digest_rule *rules;
 	size_t		 nrules;
 	char		*suppression; /* a TSan suppression line, or NULL */
-	char		*sample;      /* one stack, rendered as text; or NULL */
+	char		*sample;      /* one stack as text, or NULL */
 };
 
 struct digest {
 	char		*project;     /* NULL: every project */
 	int64_t		 generated;   /* unix seconds */
-	int64_t		 last_run;    /* the latest run's start, 0 if none */
+	int64_t		 last_run;    /* latest run's start, 0 if none */
 	int64_t		 previous_run;/* the run before it, 0 if none */
-	int		 from_store;  /* first/last seen and states are known */
-	uint64_t	 dropped;     /* reports of issues past DIGEST_ISSUES_MAX */
+	int		 from_store;  /* seen times and states known */
+	uint64_t	 dropped;     /* reports past DIGEST_ISSUES_MAX */
 	struct digest_issue *issues;
 	size_t		 nissues;
 	size_t		 cap;
