@@ -5,6 +5,8 @@ OPROGS="$top_srcdir/tests/progs/outputs"
 export FTTRIAGE_DB="$T/out.db"
 export XDG_DATA_HOME="$T/data" XDG_CONFIG_HOME="$T/config" HOME="$T"
 unset GITHUB_WORKSPACE
+# The rules of this tree, not an installed copy.
+export FTTRIAGE_RULES_DIR="$top_srcdir/rules"
 
 # o_tsan_build: build racy.c with TSan as $T/racy; 1 when $CC cannot.
 o_tsan_build() {

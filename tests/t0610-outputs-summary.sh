@@ -111,8 +111,10 @@ t_run "$FTTRIAGE" summary --project racy --fail-on any
 t_is "$t_rc" 0 "--fail-on any: triaged issues do not fail"
 
 # Corpus logs in other projects: rules with fix and link, CPython's code.
-"$FTTRIAGE" scan --project uvloop \
-    "$CORPUS/025-uvloop-cython-pyx-vectorcallfunc-build-error.log" >/dev/null 2>&1
+"$FTTRIAGE" scan --project uvloop --format json \
+    "$CORPUS/025-uvloop-cython-pyx-vectorcallfunc-build-error.log" \
+    >"$T/uvloop.json" 2>"$T/uvloop.err"
+sed 's/^/# /' "$T/uvloop.err"
 "$FTTRIAGE" scan --project cpython \
     "$CORPUS/040-cpython-tracemalloc-four-tsan-reports-macos.log" >/dev/null 2>&1
 t_run "$FTTRIAGE" summary --project uvloop --format markdown
