@@ -63,12 +63,12 @@ best() {
 }
 
 cat "$W/noisy.log" >/dev/null	# warm the page cache
-set -- $(best "$FT" scan --no-rules --no-symbolize --format json "$W/noisy.log")
+set -- $(best "$FT" scan --no-store --no-rules --no-symbolize --format json "$W/noisy.log")
 none_cpu=$1 none_wall=$2
-set -- $(best "$FT" scan --no-symbolize --format json "$W/noisy.log")
+set -- $(best "$FT" scan --no-store --no-symbolize --format json "$W/noisy.log")
 all_cpu=$1 all_wall=$2
-reports_none=$("$FT" scan --no-rules --no-symbolize --format json "$W/noisy.log" | wc -l)
-reports_all=$("$FT" scan --no-symbolize --format json "$W/noisy.log" | wc -l)
+reports_none=$("$FT" scan --no-store --no-rules --no-symbolize --format json "$W/noisy.log" | wc -l)
+reports_all=$("$FT" scan --no-store --no-symbolize --format json "$W/noisy.log" | wc -l)
 
 mbs() { echo "$size $1" | awk '{ if ($2 > 0) printf "%.0f", $1 / $2 / 1048576; else print "inf" }'; }
 echo "log: $size bytes, $lines lines"

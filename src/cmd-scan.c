@@ -71,6 +71,8 @@ struct scan {
 	FILE			*out;
 	uint64_t		 reports;
 	uint64_t		 incomplete;
+	struct ruleset		*rs;       /* NULL with --no-rules */
+	struct suppressions	*supp;     /* --suppressions FILE */
 
 	/* The store sink (store.c); store is NULL with --no-store. */
 	struct store		*store;
@@ -78,8 +80,6 @@ struct scan {
 	struct project_map	*projects;
 	const char		*project;
 	int			 store_errors;
-	struct ruleset		*rs;       /* NULL with --no-rules */
-	struct suppressions	*supp;     /* --suppressions FILE */
 
 	/* --fail-on: what decides the exit status. */
 	enum digest_gate	 gate;
@@ -93,12 +93,7 @@ enum {
 	OPT_DB = 0x100,
 	OPT_PROJECT,
 	OPT_CONFIG,
-	OPT_NO_STORE,
-	/* rules, suppressions and the gate */
-	OPT_RULES,
-	OPT_NO_RULES,
-	OPT_SUPPRESSIONS,
-	OPT_FAIL_ON
+	OPT_NO_STORE
 };
 
 /* Start storing one source; sets where to resume reading it. */
@@ -290,14 +285,14 @@ scan_source(struct scan *sc, const char *path)
 	/* The whole log is scanned and shown; the store skips what it has. */
 	scan_store_begin(sc, path, &offset, &line);
 	p = parser_new(source_name(src), scan_report, sc);
+	source_set_skip(src, parser_can_skip, p);
 	if (sc->rs != NULL)
 		parser_set_line_hook(p, ruleset_line_hook(sc->rs));
-	source_set_skip(src, parser_can_skip, p);
-	while ((rc = source_next(src, &l, &cause)) == 1) {
+	while ((rc = source_next(src, &l, &cause)) == 1)
 		parser_feed(p, &l);
-		offset = l.next;
-		line = l.number;
-	}
+	/* How far it was read, noise passed over included. */
+	offset = source_offset(src);
+	line = source_line_number(src);
 	if (rc == -1) {
 		ft_warnx("%s", cause);
 		free(cause);
@@ -319,6 +314,9 @@ scan_source(struct scan *sc, const char *path)
 	source_close(src);
 	return ret;
 }
+
+/* The rules stage's options: long only. */
+enum { OPT_RULES = 0x200, OPT_NO_RULES, OPT_SUPPRESSIONS, OPT_FAIL_ON };
 
 static const struct option scan_longopts[] = {
 	{ "format",	required_argument,	NULL, 'f' },
@@ -430,13 +428,6 @@ cmd_scan(int argc, char **argv)
 		ft_warnx("bad --color value '%s' (always, auto, never)", color);
 		return EXIT_ERROR;
 	}
-	if (sc.gate == DG_NEW && no_store) {
-		ft_warnx("--fail-on new needs the store (drop --no-store)");
-		return EXIT_ERROR;
-	}
-	if (scan_store_open(&sc, no_store, db, config, argc, argv) != 0)
-		return EXIT_ERROR;
-	sc.eo.project = sc.project;
 	if (!no_rules || nrpaths > 0) {
 		/* Without the shipped rules a scan still works: say so. */
 		sc.rs = ruleset_new();
@@ -458,6 +449,13 @@ cmd_scan(int argc, char **argv)
 		}
 	}
 	free(rpaths);
+	if (sc.gate == DG_NEW && no_store) {
+		ft_warnx("--fail-on new needs the store (drop --no-store)");
+		return EXIT_ERROR;
+	}
+	if (scan_store_open(&sc, no_store, db, config, argc, argv) != 0)
+		return EXIT_ERROR;
+	sc.eo.project = sc.project;
 	if (sc.fmt->start != NULL)
 		sc.fmt->start(sc.out, &sc.eo);
 	if (optind == argc)

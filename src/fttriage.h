@@ -211,6 +211,8 @@ struct report {
 	void		*rule_refs;   /* owned by rules.c */
 	int		 suppressed;  /* a suppressions file silences it */
 	char		*suppressed_by;
+	char		**rule_titles; /* rendered titles, parallel to rules
+				        * (rules-apply.c); NULL entries allowed */
 };
 
 /* ------------------------------------------------------------------ */
@@ -319,6 +321,10 @@ int	 source_seek(struct source *, uint64_t offset, uint64_t line);
 void	 source_set_skip(struct source *,
 	    int (*skip)(void *, const char *, size_t), void *arg);
 uint64_t source_skipped_lines(const struct source *);
+/* How far the source has been read: the byte offset just past the last
+ * line returned or passed over, and that line's number. */
+uint64_t source_offset(const struct source *);
+uint64_t source_line_number(const struct source *);
 const char *source_name(const struct source *);
 uint64_t source_cut_lines(const struct source *);
 uint64_t source_binary_lines(const struct source *);
@@ -417,7 +423,8 @@ void	 ruleset_free(struct ruleset *);
 /* A file or a directory of *.rules; a later load replaces equal ids. */
 int	 ruleset_load_path(struct ruleset *, const char *file_or_dir,
 	    char **cause);
-/* $FTTRIAGE_RULES_DIR, else the installed $(pkgdatadir)/rules. */
+/* $FTTRIAGE_RULES_DIR, else the installed $(pkgdatadir)/rules; then the
+ * site and user configuration rule directories. */
 int	 ruleset_load_default(struct ruleset *, char **cause);
 void	 rules_apply(struct ruleset *, struct report *);
 const struct line_hook *ruleset_line_hook(struct ruleset *);

@@ -23,14 +23,14 @@ static const struct cmd_entry cmd_table[] = {
 	  "                 document of the issues: sarif, github, junit, markdown\n"
 	  "  --frames N     frames shown per stack in text (default 4, 0 = all)\n"
 	  "  --color WHEN   always, auto (default) or never\n"
+	  "  --rules PATH   also load the rules in PATH (file or directory)\n"
+	  "  --no-rules     do not load the shipped rules (only --rules PATH)\n"
+	  "  --suppressions FILE  mark reports a TSan suppressions file silences\n"
 	  "  --db PATH      record into this store (default $FTTRIAGE_DB, else\n"
 	  "                 $XDG_DATA_HOME/fttriage/fttriage.db)\n"
 	  "  --project P    the logs belong to project P\n"
 	  "  --config FILE  project mapping ('project NAME GLOB' lines)\n"
 	  "  --no-store     do not record into the store\n"
-	  "  --rules PATH   also load the rules in PATH (file or directory)\n"
-	  "  --no-rules     do not load the shipped rules (only --rules PATH)\n"
-	  "  --suppressions FILE  mark reports a TSan suppressions file silences\n"
 	  "  --fail-on G    exit 1 on new issues (new), on any (any), or never\n" },
 	{ "issues",    cmd_issues,    "issues [--project P] [--state S] "
 	  "[--since DATE|DURATION] [--db PATH] [--format text|json]",
@@ -49,11 +49,6 @@ static const struct cmd_entry cmd_table[] = {
 	  "set an issue's state: new known upstream fixed ignored",
 	  "  --db PATH      the store\n"
 	  "  --note TEXT    why (kept with the state)\n" },
-	{ "rules",     cmd_rules,     "rules [-n] [-R path] list | check [file ...] | test [id ...]",
-	  "list, check and test the rules",
-	  "  -R, --rules PATH  also load the rules in PATH (file or directory)\n"
-	  "  -n, --no-default  do not load the shipped rules\n"
-	  "  suppressions SUPP-FILE [LOG ...]  which TSan reports SUPP-FILE silences\n" },
 	{ "symbolize", cmd_symbolize, "symbolize [--symbols DIR]... [--debug-dir DIR]... [file ...]", "fill in unsymbolized sanitizer frames", "  --symbols DIR    search DIR (recursively) for modules by name\n  --debug-dir DIR  look for debug files under DIR as under /usr/lib/debug\n" },
 	{ "explain",   cmd_explain,
 	  "explain [--keys] [--key KEY] [-n I[,J]] [--symbols DIR] log [log2]",
@@ -64,6 +59,11 @@ static const struct cmd_entry cmd_table[] = {
 	  "  --keys         list the fingerprint and key of every report\n"
 	  "  --symbols DIR, --debug-dir DIR, --no-symbolize   as for scan\n"
 	  "Exits 0 when the two reports share a fingerprint, 1 when not.\n" },
+	{ "rules",     cmd_rules,     "rules [-n] [-R path] list | check [file ...] | test [id ...]",
+	  "list, check and test the rules",
+	  "  -R, --rules PATH  also load the rules in PATH (file or directory)\n"
+	  "  -n, --no-default  do not load the shipped rules\n"
+	  "  suppressions SUPP-FILE [LOG ...]  which TSan reports SUPP-FILE silences\n" },
 	{ "summary",   cmd_summary,
 	  "summary [--project P] [--since WHEN] [--db PATH]\n"
 	  "       [--format text|markdown|json|sarif|github|junit]\n"

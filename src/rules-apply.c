@@ -367,13 +367,9 @@ slen(const char *s)
 	return s != NULL ? strlen(s) : 0;
 }
 
-/*
- * Does the rule match the report?  Returns 1 and, when fix is not NULL,
- * the rendered fix (the caller owns it); 0 when it does not.
- */
-int
-rule_matches_report(struct ruleset *rs, const struct rule *rule,
-    struct report *r, char **fix)
+/* Match a rule against a report; 1 with what it captured in *cp. */
+static int
+rule_match_ctx(const struct rule *rule, struct report *r, struct mctx *cp)
 {
 	struct mctx	 c;
 	const struct frame *f;
@@ -398,10 +394,42 @@ rule_matches_report(struct ruleset *rs, const struct rule *rule,
 		if (!p->negate && c.frame == NULL)
 			c.frame = f;
 	}
+	*cp = c;
+	return 1;
+}
+
+/*
+ * Does the rule match the report?  Returns 1 and, when fix is not NULL,
+ * the rendered fix (the caller owns it); 0 when it does not.
+ */
+int
+rule_matches_report(struct ruleset *rs, const struct rule *rule,
+    struct report *r, char **fix)
+{
+	struct mctx	c;
+
+	if (!rule_match_ctx(rule, r, &c))
+		return 0;
 	if (fix != NULL)
 		*fix = render(&c, rule->fix);
-	(void)rs;
 	return 1;
+}
+
+/* Record a matched rule with its rendered fix and title. */
+static void
+add_rule(struct report *r, const struct rule *rule, const char *fix,
+    struct mctx *c)
+{
+	size_t	i, before = r->nrules;
+
+	report_add_rule(r, rule->id, fix);
+	if (r->nrules == before)
+		return;		/* already there */
+	r->rule_titles = xreallocarray(r->rule_titles, r->nrules,
+	    sizeof *r->rule_titles);
+	for (i = before; i < r->nrules; i++)
+		r->rule_titles[i] = NULL;
+	r->rule_titles[r->nrules - 1] = render(c, rule->title);
 }
 
 /*
@@ -412,24 +440,27 @@ rule_matches_report(struct ruleset *rs, const struct rule *rule,
 void
 rules_apply(struct ruleset *rs, struct report *r)
 {
-	char	*fix;
-	size_t	 i;
+	struct mctx	 c;
+	char		*fix;
+	size_t		 i;
 
 	if (r->kind != RK_EVENT)
 		rs->seen_kinds |= (uint64_t)1 << r->kind;
 	for (i = 0; i < rs->nrules; i++) {
-		if (!rule_matches_report(rs, rs->rules[i], r, &fix))
+		if (!rule_match_ctx(rs->rules[i], r, &c))
 			continue;
-		report_add_rule(r, rs->rules[i]->id, fix);
+		fix = render(&c, rs->rules[i]->fix);
+		add_rule(r, rs->rules[i], fix, &c);
 		free(fix);
 	}
 	r->rule_refs = rs;
 }
 
 /*
- * What rule i of a report is: its title, severity and first link.  Returns
- * 0, or -1 when the report was not matched by a ruleset or the rule is
- * gone.  The strings belong to the ruleset.
+ * What rule i of a report is: its title (as rendered for this report),
+ * severity and first link.  Returns 0, or -1 when the report was not
+ * matched by a ruleset or the rule is gone.  The strings belong to the
+ * ruleset and the report.
  */
 int
 rules_describe(const struct report *r, size_t i, struct rule_info *ri)
@@ -442,7 +473,8 @@ rules_describe(const struct report *r, size_t i, struct rule_info *ri)
 	if (rule == NULL)
 		return -1;
 	ri->id = rule->id;
-	ri->title = rule->title;
+	ri->title = r->rule_titles != NULL && r->rule_titles[i] != NULL ?
+	    r->rule_titles[i] : rule->title;
 	ri->severity = rule_severity_name(rule->severity);
 	ri->link = rule->nlinks > 0 ? rule->links[0] : NULL;
 	ri->explain = rule->explain;
@@ -559,7 +591,7 @@ ruleset_match_line(void *arg, const char *line, size_t len)
 		c.r = r;
 		capture_attrs(r, rule->line_re, &c.m[0]);
 		fix = render(&c, rule->fix);
-		report_add_rule(r, rule->id, fix);
+		add_rule(r, rule, fix, &c);
 		free(fix);
 	}
 	if (r != NULL)

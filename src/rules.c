@@ -801,17 +801,63 @@ ruleset_load_path(struct ruleset *rs, const char *path, char **cause)
 	return -1;
 }
 
+/* Load a configuration rule directory when it exists. */
+static int
+load_if_present(struct ruleset *rs, const char *dir, struct buf *errs)
+{
+	DIR	*d;
+	char	*cause = NULL;
+
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	closedir(d);
+	if (ruleset_load_path(rs, dir, &cause) == 0)
+		return 0;
+	if (errs->len != 0)
+		buf_addc(errs, '\n');
+	buf_adds(errs, cause);
+	free(cause);
+	return -1;
+}
+
 /*
- * Load the shipped rules: $FTTRIAGE_RULES_DIR when set (a build tree),
- * else the installed directory.  Returns 0 or -1 with cause.
+ * Load the shipped rules ($FTTRIAGE_RULES_DIR when set, as in a build tree,
+ * else the installed directory), then the configuration's rule directories
+ * when they exist: $(sysconfdir)/fttriage/rules for the site, then
+ * $XDG_CONFIG_HOME/fttriage/rules (~/.config/fttriage/rules) for the user.
+ * Each later one replaces rules of the same id.  Returns 0 or -1 with
+ * cause; what loaded without error stays loaded.
  */
 int
 ruleset_load_default(struct ruleset *rs, char **cause)
 {
-	const char	*dir;
+	const char	*dir, *home;
+	char		*user = NULL, *c = NULL;
+	struct buf	 errs;
+	int		 rc = 0;
 
+	buf_init(&errs, 64 * 1024);
 	dir = getenv("FTTRIAGE_RULES_DIR");
 	if (dir == NULL || *dir == '\0')
 		dir = FT_DATADIR "/rules";
-	return ruleset_load_path(rs, dir, cause);
+	if (ruleset_load_path(rs, dir, &c) != 0) {
+		buf_adds(&errs, c);
+		free(c);
+		rc = -1;
+	}
+	if (load_if_present(rs, FT_SYSCONFDIR "/fttriage/rules", &errs) != 0)
+		rc = -1;
+	if ((home = getenv("XDG_CONFIG_HOME")) != NULL && *home != '\0')
+		xasprintf(&user, "%s/fttriage/rules", home);
+	else if ((home = getenv("HOME")) != NULL && *home != '\0')
+		xasprintf(&user, "%s/.config/fttriage/rules", home);
+	if (user != NULL && load_if_present(rs, user, &errs) != 0)
+		rc = -1;
+	free(user);
+	if (rc != 0) {
+		buf_add(&errs, "", 0);
+		*cause = xstrdup(errs.data);
+	}
+	buf_release(&errs);
+	return rc;
 }

@@ -2,6 +2,7 @@
 # Every shipped rule loads without error, and every example of every rule
 # matches (match:) or does not match (no-match:) through the whole pipeline.
 . "$top_srcdir/tests/lib.sh"
+export XDG_CONFIG_HOME="$T/config"	# no rules of the user running the tests
 
 export FTTRIAGE_RULES_DIR="$top_srcdir/rules"
 

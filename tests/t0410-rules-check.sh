@@ -2,6 +2,7 @@
 # Rule file errors are reported as file:line: message; user rules replace
 # shipped rules with the same id; extra rule paths come from -R/--rules.
 . "$top_srcdir/tests/lib.sh"
+export XDG_CONFIG_HOME="$T/config"	# no rules of the user running the tests
 
 export FTTRIAGE_RULES_DIR="$top_srcdir/rules"
 
@@ -114,6 +115,18 @@ grep -q "ask the platform team about _time_machine" "$T/out"
 t_ok $? "scan --rules uses the replacing rule"
 t_run "$FTTRIAGE" scan --rules "$T/errors.rules" "$CORPUS/013-time-machine-tox-gil-warning.log"
 t_is "$t_rc" 2 "scan refuses a broken rules file"
+# The user's configuration directory is read after the shipped rules.
+mkdir -p "$XDG_CONFIG_HOME/fttriage/rules"
+sed 's/ask the platform team/ask the user config/' "$T/mine/local.rules" \
+    >"$XDG_CONFIG_HOME/fttriage/rules/user.rules"
+t_run "$FTTRIAGE" scan "$CORPUS/013-time-machine-tox-gil-warning.log"
+grep -q "ask the user config about _time_machine" "$T/out"
+t_ok $? "a rule in ~/.config/fttriage/rules replaces the shipped one"
+t_run "$FTTRIAGE" rules list
+grep -q '^gil-reenabled-on-import  *warning  *line  *local policy' "$T/out"
+t_ok $? "rules list shows the configured rule"
+rm -r "$XDG_CONFIG_HOME/fttriage"
+
 t_run "$FTTRIAGE" scan --no-rules "$CORPUS/013-time-machine-tox-gil-warning.log"
 grep -q "rule " "$T/out"
 t_ok $((! $?)) "scan --no-rules matches no rule"

@@ -2,6 +2,7 @@
 # Rules on real logs: each corpus log must carry the rules its known
 # pattern calls for (and the fix must name what the log names).
 . "$top_srcdir/tests/lib.sh"
+export XDG_CONFIG_HOME="$T/config"	# no rules of the user running the tests
 
 export FTTRIAGE_RULES_DIR="$top_srcdir/rules"
 
@@ -53,6 +54,11 @@ grep -q '"fix":"Check which of viztracer.snaptrace' "$T/out"
 t_ok $? "crash-with-extension-modules: the fix lists the modules"
 grep -q '"link":"https://py-free-threading.github.io/debugging/"' "$T/out"
 t_ok $? "JSON carries the rule's link"
+
+"$FTTRIAGE" scan --format json \
+    "$CORPUS/058-bitstruct-indented-gil-warning.log" >"$T/out"
+grep -q '"title":"The GIL was re-enabled to import bitstruct.c"' "$T/out"
+t_ok $? "JSON carries the rule's title rendered with the module"
 
 # No rule fires on a log where none applies.
 expect 007-cpython-contextvars-hamt-asan-segv

@@ -2,6 +2,7 @@
 # Rules on real TSan output: small racy programs, compiled here with
 # -fsanitize=thread, must be recognised by the rules written for them.
 . "$top_srcdir/tests/lib.sh"
+export XDG_CONFIG_HOME="$T/config"	# no rules of the user running the tests
 
 export FTTRIAGE_RULES_DIR="$top_srcdir/rules"
 P="$top_srcdir/tests/progs/rules"

@@ -2,6 +2,7 @@
 # TSan suppression files applied after the fact: which reports a file would
 # have silenced, and which of its entries silenced nothing.
 . "$top_srcdir/tests/lib.sh"
+export XDG_CONFIG_HOME="$T/config"	# no rules of the user running the tests
 
 export FTTRIAGE_RULES_DIR="$top_srcdir/rules"
 RACE="$CORPUS/001-cpython-finalize-threads-head-race.log"

@@ -3,6 +3,7 @@
 # literal prefilter finds literals anywhere in a line and in any case, and
 # invalid UTF-8 does not stop a match.
 . "$top_srcdir/tests/lib.sh"
+export XDG_CONFIG_HOME="$T/config"	# no rules of the user running the tests
 
 cat >"$T/h.rules" <<'R'
 rule: backtrack
