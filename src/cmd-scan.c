@@ -275,7 +275,7 @@ scan_source(struct scan *sc, const char *path)
 }
 
 /* The rules stage's options: long only. */
-enum { OPT_RULES = 0x200, OPT_NO_RULES, OPT_SUPPRESSIONS };
+enum { OPT_RULES = 0x200, OPT_NO_RULES, OPT_SUPPRESSIONS, OPT_NOTES };
 
 static const struct option scan_longopts[] = {
 	{ "format",	required_argument,	NULL, 'f' },
@@ -283,6 +283,7 @@ static const struct option scan_longopts[] = {
 	{ "color",	required_argument,	NULL, 'C' },
 	{ "rules",	required_argument,	NULL, OPT_RULES },
 	{ "no-rules",	no_argument,		NULL, OPT_NO_RULES },
+	{ "notes",	no_argument,		NULL, OPT_NOTES },
 	{ "suppressions", required_argument,	NULL, OPT_SUPPRESSIONS },
 	{ "help",	no_argument,		NULL, 'h' },
 	/* the store sink */
@@ -305,7 +306,7 @@ cmd_scan(int argc, char **argv)
 	long		 n;
 	char	       **rpaths = NULL;
 	size_t		 nrpaths = 0, k;
-	int		 no_rules = 0;
+	int		 no_rules = 0, notes = 0;
 
 	memset(&sc, 0, sizeof sc);
 	sc.fmt = emit_format_find("text");
@@ -338,6 +339,9 @@ cmd_scan(int argc, char **argv)
 			rpaths = xreallocarray(rpaths, nrpaths + 1,
 			    sizeof *rpaths);
 			rpaths[nrpaths++] = optarg;
+			break;
+		case OPT_NOTES:
+			notes = 1;
 			break;
 		case OPT_NO_RULES:
 			no_rules = 1;
@@ -382,6 +386,7 @@ cmd_scan(int argc, char **argv)
 	if (!no_rules || nrpaths > 0) {
 		/* Without the shipped rules a scan still works: say so. */
 		sc.rs = ruleset_new();
+		ruleset_set_notes(sc.rs, notes);
 		if (!no_rules && ruleset_load_default(sc.rs, &cause) != 0) {
 			/* An uninstalled build has no rules directory. */
 			log_msg(getenv("FTTRIAGE_RULES_DIR") != NULL ?

@@ -21,6 +21,8 @@ static const struct cmd_entry cmd_table[] = {
 	  "  --color WHEN   always, auto (default) or never\n"
 	  "  --rules PATH   also load the rules in PATH (file or directory)\n"
 	  "  --no-rules     do not load the shipped rules (only --rules PATH)\n"
+	  "  --notes        also report harmless messages that note-level\n"
+	  "                 line rules explain\n"
 	  "  --suppressions FILE  mark reports a TSan suppressions file silences\n"
 	  "  --db PATH      record into this store (default $FTTRIAGE_DB, else\n"
 	  "                 $XDG_DATA_HOME/fttriage/fttriage.db)\n"
