@@ -316,7 +316,10 @@ scan_source(struct scan *sc, const char *path)
 }
 
 /* The rules stage's options: long only. */
-enum { OPT_RULES = 0x200, OPT_NO_RULES, OPT_SUPPRESSIONS, OPT_FAIL_ON };
+enum { OPT_RULES = 0x200, OPT_NO_RULES, OPT_SUPPRESSIONS, OPT_NOTES };
+
+/* The gate's option. */
+enum { OPT_FAIL_ON = 0x300 };
 
 static const struct option scan_longopts[] = {
 	{ "format",	required_argument,	NULL, 'f' },
@@ -324,6 +327,7 @@ static const struct option scan_longopts[] = {
 	{ "color",	required_argument,	NULL, 'C' },
 	{ "rules",	required_argument,	NULL, OPT_RULES },
 	{ "no-rules",	no_argument,		NULL, OPT_NO_RULES },
+	{ "notes",	no_argument,		NULL, OPT_NOTES },
 	{ "suppressions", required_argument,	NULL, OPT_SUPPRESSIONS },
 	{ "fail-on",	required_argument,	NULL, OPT_FAIL_ON },
 	{ "help",	no_argument,		NULL, 'h' },
@@ -347,7 +351,7 @@ cmd_scan(int argc, char **argv)
 	long		 n;
 	char	       **rpaths = NULL;
 	size_t		 nrpaths = 0, k;
-	int		 no_rules = 0;
+	int		 no_rules = 0, notes = 0;
 
 	memset(&sc, 0, sizeof sc);
 	sc.fmt = emit_format_find("text");
@@ -380,6 +384,9 @@ cmd_scan(int argc, char **argv)
 			rpaths = xreallocarray(rpaths, nrpaths + 1,
 			    sizeof *rpaths);
 			rpaths[nrpaths++] = optarg;
+			break;
+		case OPT_NOTES:
+			notes = 1;
 			break;
 		case OPT_NO_RULES:
 			no_rules = 1;
@@ -431,6 +438,7 @@ cmd_scan(int argc, char **argv)
 	if (!no_rules || nrpaths > 0) {
 		/* Without the shipped rules a scan still works: say so. */
 		sc.rs = ruleset_new();
+		ruleset_set_notes(sc.rs, notes);
 		if (!no_rules && ruleset_load_default(sc.rs, &cause) != 0) {
 			/* An uninstalled build has no rules directory. */
 			log_msg(getenv("FTTRIAGE_RULES_DIR") != NULL ?

@@ -419,6 +419,9 @@ uint64_t fingerprint_hash(const char *);          /* FNV-1a 64 of a key */
 /* ------------------------------------------------------------------ */
 struct ruleset;
 struct ruleset *ruleset_new(void);
+/* Whether line rules of severity "note" (harmless messages) make event
+ * reports; off by default, so a scan lists problems only. */
+void	 ruleset_set_notes(struct ruleset *, int);
 void	 ruleset_free(struct ruleset *);
 /* A file or a directory of *.rules; a later load replaces equal ids. */
 int	 ruleset_load_path(struct ruleset *, const char *file_or_dir,

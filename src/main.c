@@ -17,7 +17,7 @@ static const struct cmd_entry cmd_table[] = {
 	  "scan [--format text|json|sarif|github|junit|markdown] [--frames N]\n"
 	  "       [--color WHEN] [--db PATH] [--project P] [--config FILE]\n"
 	  "       [--no-store] [--rules PATH] [--no-rules] [--suppressions FILE]\n"
-	  "       [--fail-on new|any|never] [file ...]",
+	  "       [--notes] [--fail-on new|any|never] [file ...]",
 	  "extract reports from logs",
 	  "  --format FMT   text (default), json (one object per line), or one\n"
 	  "                 document of the issues: sarif, github, junit, markdown\n"
@@ -25,6 +25,8 @@ static const struct cmd_entry cmd_table[] = {
 	  "  --color WHEN   always, auto (default) or never\n"
 	  "  --rules PATH   also load the rules in PATH (file or directory)\n"
 	  "  --no-rules     do not load the shipped rules (only --rules PATH)\n"
+	  "  --notes        also report harmless messages that note-level\n"
+	  "                 line rules explain\n"
 	  "  --suppressions FILE  mark reports a TSan suppressions file silences\n"
 	  "  --db PATH      record into this store (default $FTTRIAGE_DB, else\n"
 	  "                 $XDG_DATA_HOME/fttriage/fttriage.db)\n"
