@@ -564,24 +564,24 @@ classify_top_frame(const struct report *r, int *stack, int *frame)
 size_t
 classify_stack_start(const struct stack *s)
 {
-	size_t	 i, fatal = 0, seen = 0;
+	size_t	 i;
+	int	 seen = 0;
 
 	for (i = 0; i < s->nframes && i < 16; i++) {
 		switch (frame_use(&s->frames[i])) {
 		case FU_FATAL:
 			seen = 1;
-			fatal = i;
 			continue;
 		case FU_NONAME:
+		case FU_RUNTIME:
 			continue;
 		case FU_LIBC:
-			if (seen && i > fatal && i + 1 < s->nframes)
+			if (seen && i + 1 < s->nframes)
 				return i + 1;
 			continue;
 		default:
-			if (seen)
-				return 0;
-			continue;
+			/* Code before any trampoline: no handler here. */
+			return 0;
 		}
 	}
 	return 0;
