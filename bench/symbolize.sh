@@ -22,8 +22,8 @@ export LC_ALL=C
 
 # now: seconds since the epoch, with nanoseconds.
 now() { date +%s.%N; }
-# secs START END: the difference.
-secs() { echo "$1 $2" | awk '{ printf "%.3f", $2 - $1 }'; }
+# secs START END: the difference, in seconds to the tenth of a millisecond.
+secs() { echo "$1 $2" | awk '{ printf "%.4f", $2 - $1 }'; }
 
 set -- $(readelf -SW "$LIB" | awk '$0 ~ / \.text / {
 	for (i = 1; i <= NF; i++) if ($i == ".text") break;
@@ -35,37 +35,41 @@ awk -v lo=$lo -v size=$size -v n=$N 'BEGIN { srand(1);
 echo "library:   $LIB ($(wc -c <"$LIB") bytes, .text $size bytes)"
 echo "addresses: $N random in .text"
 
-# best CMD...: run three times; print the best wall time and the best CPU
-# time (user + system, when GNU time is there).  The machine may be
-# shared: the minimum is the least disturbed run.
-best() {
-	bw= bc=
-	for k in 1 2 3; do
-		if [ -x /usr/bin/time ]; then
-			/usr/bin/time -f '%e %U %S' -o "$W/time" "$@"
-			set -- "$@"
-			w=$(awk '{ print $1 }' "$W/time")
-			c=$(awk '{ print $2 + $3 }' "$W/time")
-		else
-			s=$(now); "$@"; e=$(now)
-			w=$(secs $s $e) c=
-		fi
-		bw=$(awk -v b="$bw" -v t="$w" 'BEGIN {
-			print (b == "" || t + 0 < b + 0) ? t : b }')
-		[ -z "$c" ] || bc=$(awk -v b="$bc" -v t="$c" 'BEGIN {
-			print (b == "" || t + 0 < b + 0) ? t : b }')
-	done
-	echo "$bw ${bc:--}"
+# run NAME CMD...: time one run (wall, and CPU = user + system when GNU
+# time is there) and keep the best of each in best_NAME_wall/_cpu.  The
+# machine may be shared: the tools take turns, and the minimum is the
+# least disturbed run.
+run() {
+	name=$1
+	shift
+	if [ -x /usr/bin/time ]; then
+		s=$(now)
+		/usr/bin/time -f '%U %S' -o "$W/time" "$@"
+		e=$(now)
+		c=$(awk '{ print $1 + $2 }' "$W/time")
+	else
+		s=$(now); "$@"; e=$(now)
+		c=-
+	fi
+	w=$(secs $s $e)
+	eval "ow=\${best_${name}_wall:-} oc=\${best_${name}_cpu:-}"
+	w=$(awk -v b="$ow" -v t="$w" 'BEGIN {
+		print (b == "" || t + 0 < b + 0) ? t : b }')
+	[ "$c" = - ] || c=$(awk -v b="$oc" -v t="$c" 'BEGIN {
+		print (b == "" || t + 0 < b + 0) ? t : b }')
+	eval "best_${name}_wall=$w best_${name}_cpu=$c"
 }
-set -- $(best sh -c '"$0" symbolize --addresses "$1" <"$2" >"$3"' \
-    "$FT" "$LIB" "$W/addrs" "$W/ft")
-ft=$1 ftc=$2
-set -- $(best sh -c 'llvm-symbolizer --inlining --obj="$0" <"$1" >"$2"' \
-    "$LIB" "$W/addrs" "$W/llvm")
-llvm=$1 llvmc=$2
-set -- $(best sh -c 'addr2line -a -f -i -C -e "$0" <"$1" >"$2"' \
-    "$LIB" "$W/addrs" "$W/a2l")
-a2l=$1 a2lc=$2
+for k in 1 2 3; do
+	run ft sh -c '"$0" symbolize --addresses "$1" <"$2" >"$3"' \
+	    "$FT" "$LIB" "$W/addrs" "$W/ft"
+	run llvm sh -c 'llvm-symbolizer --inlining --obj="$0" <"$1" >"$2"' \
+	    "$LIB" "$W/addrs" "$W/llvm"
+	run a2l sh -c 'addr2line -a -f -i -C -e "$0" <"$1" >"$2"' \
+	    "$LIB" "$W/addrs" "$W/a2l"
+done
+ft=$best_ft_wall ftc=$best_ft_cpu
+llvm=$best_llvm_wall llvmc=$best_llvm_cpu
+a2l=$best_a2l_wall a2lc=$best_a2l_cpu
 
 # Answers: fttriage against llvm-symbolizer, block by block (all fields);
 # against addr2line, the function names of each inline chain.
@@ -119,18 +123,25 @@ frames() {
 	echo "SUMMARY: ThreadSanitizer: data race ($LIB+0x1)"
 } >"$W/report"
 R=10
-t0=$(now)
 for k in $(seq $R); do
-	"$FT" symbolize --symbols "$W" <"$W/report" >"$W/out" 2>/dev/null
+	run cold "$FT" symbolize --symbols "$W" "$W/report" >"$W/out" 2>/dev/null
+	run start llvm-symbolizer --version >/dev/null
+	run one sh -c 'echo 0x0 | llvm-symbolizer --obj="$0" >/dev/null' "$LIB"
 done
-t1=$(now)
-for k in $(seq $R); do llvm-symbolizer --version >/dev/null; done
-t2=$(now)
-for k in $(seq $R); do echo 0x0 | llvm-symbolizer --obj="$LIB" >/dev/null; done
-t3=$(now)
-echo "report of 30 frames in 3 modules, cold, mean of $R runs:"
-awk -v a=$t0 -v b=$t1 -v c=$t2 -v d=$t3 -v r=$R 'BEGIN {
-	printf "  fttriage symbolize:                 %.1f ms\n", (b - a) * 1000 / r
-	printf "  llvm-symbolizer start (--version):  %.1f ms\n", (c - b) * 1000 / r
-	printf "  llvm-symbolizer, one address:       %.1f ms\n", (d - c) * 1000 / r }'
+echo "report of 30 frames in 3 modules, cold, best of $R runs:"
+# CPU milliseconds from perf when it is there: steadier on a busy machine.
+cpu_ms() {
+	command -v perf >/dev/null 2>&1 || { echo -; return; }
+	perf stat -r $R -x, -e task-clock "$@" 2>&1 >/dev/null |
+	    awk -F, '/task-clock/ { printf "%.1f", $1 }'
+}
+c1=$(cpu_ms "$FT" symbolize --symbols "$W" "$W/report")
+c2=$(cpu_ms llvm-symbolizer --version)
+c3=$(cpu_ms sh -c "echo 0x0 | llvm-symbolizer --obj='$LIB'")
+printf '  %-36s %8s %14s\n' "" "wall s" "cpu ms (perf)"
+printf '  %-36s %8s %14s\n' "fttriage symbolize" "$best_cold_wall" "$c1"
+printf '  %-36s %8s %14s\n' "llvm-symbolizer start (--version)" \
+    "$best_start_wall" "$c2"
+printf '  %-36s %8s %14s\n' "llvm-symbolizer, one address" \
+    "$best_one_wall" "$c3"
 echo "  frames with a source line: $(grep -c '^ *#[0-9]* [^<].*:[0-9]' "$W/out") (30 printed, inline frames expanded: $(grep -c '^ *#' "$W/out") lines)"

@@ -70,6 +70,8 @@ struct scan {
 	FILE			*out;
 	uint64_t		 reports;
 	uint64_t		 incomplete;
+	struct ruleset		*rs;       /* NULL with --no-rules */
+	struct suppressions	*supp;     /* --suppressions FILE */
 
 	/* The store sink (store.c); store is NULL with --no-store. */
 	struct store		*store;
@@ -212,6 +214,10 @@ scan_report(struct report *r, void *arg)
 
 	classify_report(r);
 	fingerprint_report(r);
+	if (sc->supp != NULL)
+		suppressions_apply(sc->supp, r);
+	if (sc->rs != NULL)
+		rules_apply(sc->rs, r);
 
 	sc->eo.seq = (int)sc->reports;
 	sc->fmt->report(sc->out, r, &sc->eo);
@@ -239,11 +245,13 @@ scan_source(struct scan *sc, const char *path)
 	scan_store_begin(sc, path, &offset, &line);
 	p = parser_new(source_name(src), scan_report, sc);
 	source_set_skip(src, parser_can_skip, p);
-	while ((rc = source_next(src, &l, &cause)) == 1) {
+	if (sc->rs != NULL)
+		parser_set_line_hook(p, ruleset_line_hook(sc->rs));
+	while ((rc = source_next(src, &l, &cause)) == 1)
 		parser_feed(p, &l);
-		offset = l.next;
-		line = l.number;
-	}
+	/* How far it was read, noise passed over included. */
+	offset = source_offset(src);
+	line = source_line_number(src);
 	if (rc == -1) {
 		ft_warnx("%s", cause);
 		free(cause);
@@ -266,10 +274,17 @@ scan_source(struct scan *sc, const char *path)
 	return ret;
 }
 
+/* The rules stage's options: long only. */
+enum { OPT_RULES = 0x200, OPT_NO_RULES, OPT_SUPPRESSIONS, OPT_NOTES };
+
 static const struct option scan_longopts[] = {
 	{ "format",	required_argument,	NULL, 'f' },
 	{ "frames",	required_argument,	NULL, 'n' },
 	{ "color",	required_argument,	NULL, 'C' },
+	{ "rules",	required_argument,	NULL, OPT_RULES },
+	{ "no-rules",	no_argument,		NULL, OPT_NO_RULES },
+	{ "notes",	no_argument,		NULL, OPT_NOTES },
+	{ "suppressions", required_argument,	NULL, OPT_SUPPRESSIONS },
 	{ "help",	no_argument,		NULL, 'h' },
 	/* the store sink */
 	{ "db",		required_argument,	NULL, OPT_DB },
@@ -287,8 +302,11 @@ cmd_scan(int argc, char **argv)
 	const char	*color = "auto";
 	const char	*db = NULL, *config = NULL;
 	int		 ch, i, errors = 0, no_store = 0;
-	char		*end;
+	char		*end, *cause = NULL;
 	long		 n;
+	char	       **rpaths = NULL;
+	size_t		 nrpaths = 0, k;
+	int		 no_rules = 0, notes = 0;
 
 	memset(&sc, 0, sizeof sc);
 	sc.fmt = emit_format_find("text");
@@ -316,6 +334,26 @@ cmd_scan(int argc, char **argv)
 			break;
 		case 'C':
 			color = optarg;
+			break;
+		case OPT_RULES:
+			rpaths = xreallocarray(rpaths, nrpaths + 1,
+			    sizeof *rpaths);
+			rpaths[nrpaths++] = optarg;
+			break;
+		case OPT_NOTES:
+			notes = 1;
+			break;
+		case OPT_NO_RULES:
+			no_rules = 1;
+			break;
+		case OPT_SUPPRESSIONS:
+			suppressions_free(sc.supp);
+			if ((sc.supp = suppressions_load(optarg,
+			    &cause)) == NULL) {
+				ft_warnx("%s", cause);
+				free(cause);
+				return EXIT_ERROR;
+			}
 			break;
 		case 'h':
 			return cmd_help(2, (char *[]){ "help", "scan", NULL });
@@ -345,6 +383,28 @@ cmd_scan(int argc, char **argv)
 		ft_warnx("bad --color value '%s' (always, auto, never)", color);
 		return EXIT_ERROR;
 	}
+	if (!no_rules || nrpaths > 0) {
+		/* Without the shipped rules a scan still works: say so. */
+		sc.rs = ruleset_new();
+		ruleset_set_notes(sc.rs, notes);
+		if (!no_rules && ruleset_load_default(sc.rs, &cause) != 0) {
+			/* An uninstalled build has no rules directory. */
+			log_msg(getenv("FTTRIAGE_RULES_DIR") != NULL ?
+			    LOG_LVL_WARN : LOG_LVL_INFO, "%s", cause);
+			free(cause);
+			cause = NULL;
+		}
+		for (k = 0; k < nrpaths; k++) {
+			if (ruleset_load_path(sc.rs, rpaths[k], &cause) != 0) {
+				ft_warnx("%s", cause);
+				free(cause);
+				free(rpaths);
+				ruleset_free(sc.rs);
+				return EXIT_ERROR;
+			}
+		}
+	}
+	free(rpaths);
 	if (scan_store_open(&sc, no_store, db, config, argc, argv) != 0)
 		return EXIT_ERROR;
 	if (sc.fmt->start != NULL)
@@ -364,5 +424,7 @@ cmd_scan(int argc, char **argv)
 	log_msg(LOG_LVL_INFO, "%" PRIu64 " report(s), %" PRIu64
 	    " incomplete", sc.reports, sc.incomplete);
 	symbolizer_free(scan_sym);
+	ruleset_free(sc.rs);
+	suppressions_free(sc.supp);
 	return errors ? EXIT_ERROR : 0;
 }

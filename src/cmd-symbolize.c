@@ -10,14 +10,16 @@
  *
  * which are rewritten as the sanitizer prints them when it symbolizes
  * itself, inline frames expanded and the following frames of the stack
- * renumbered the way the sanitizer numbers them.  A sanitizer report is
- * held back until its SUMMARY line, because that line carries the full
- * path of a module that TSan frames name only by basename.  Lines are read
- * as bytes: long lines, NUL bytes and a missing final newline pass through.
+ * renumbered the way the sanitizer numbers them.  A CI prefix in front of
+ * the frame (a timestamp, a job name) is kept on every line written for
+ * it.  A sanitizer report is held back until its SUMMARY line, because
+ * that line carries the full path of a module that TSan frames name only
+ * by basename.  Lines are read as bytes: long lines, NUL bytes and a
+ * missing final newline pass through.
  *
- * A hidden batch mode, --addresses MODULE, reads one address per line and
- * answers in llvm-symbolizer --inlining's output format; the tests compare
- * the two and the benchmark times them.
+ * A hidden batch mode, --addresses MODULE [--no-demangle], reads one
+ * address per line and answers in llvm-symbolizer --inlining's output
+ * format; the tests compare the two and the benchmark times them.
  */
 #include "config.h"
 
@@ -57,6 +59,9 @@ struct filter {
 	int		 holding;
 	unsigned	 shift;		/* added to frame numbers */
 	int		 in_stack;
+	char		*missing[8];	/* modules not found, the first few */
+	size_t		 nmissing;
+	uint64_t	 unresolved;	/* frames left as printed */
 };
 
 /* The parts of a frame line, as offsets into it. */
@@ -184,25 +189,39 @@ parse_buildid(const char *p, size_t i, size_t end, struct fline *fl)
 	return k + 1;
 }
 
-/* Find "#N " in a line: the frame number of any stack shape. */
+static int
+is_blank(int c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/*
+ * Find "#N " in a line: the frame number of any stack shape.  It may follow
+ * indentation only, or a CI prefix (a timestamp, a job name) and then the
+ * sanitizers' indentation of two blanks or more.
+ */
 static int
 parse_number(const char *p, size_t end, struct fline *fl)
 {
-	size_t	i = 0, k;
+	size_t	i, k, lead;
 
-	while (i < end && (p[i] == ' ' || p[i] == '\t'))
-		i++;
-	if (i >= end || p[i] != '#')
-		return -1;
-	for (k = i + 1; k < end && is_digit((unsigned char)p[k]); k++)
+	for (lead = 0; lead < end && is_blank(p[lead]); lead++)
 		;
-	if (k == i + 1 || k - i > 7 || k >= end || p[k] != ' ')
-		return -1;
-	fl->num_at = i + 1;
-	fl->num_end = k;
-	if (parse_uint(p + i + 1, k - i - 1, &fl->num) != 0)
-		return -1;
-	return 0;
+	for (i = lead; i < end; i++) {
+		if (p[i] != '#')
+			continue;
+		if (i != lead && (i < 2 || !is_blank(p[i - 1]) ||
+		    !is_blank(p[i - 2])))
+			continue;
+		for (k = i + 1; k < end && is_digit((unsigned char)p[k]); k++)
+			;
+		if (k == i + 1 || k - i > 7 || k >= end || p[k] != ' ')
+			continue;
+		fl->num_at = i + 1;
+		fl->num_end = k;
+		return parse_uint(p + i + 1, k - i - 1, &fl->num);
+	}
+	return -1;
 }
 
 /*
@@ -263,6 +282,13 @@ parse_frame(const char *p, size_t len, struct fline *fl)
 	return i == end;
 }
 
+/* Whether a name from the object is an Itanium or Rust mangled name. */
+static int
+looks_mangled(const char *s)
+{
+	return s != NULL && s[0] == '_' && (s[1] == 'Z' || s[1] == 'R');
+}
+
 static void
 put_loc(FILE *out, const struct sym_frame *f)
 {
@@ -287,13 +313,19 @@ put_frame(struct filter *ft, const char *p, size_t len,
 {
 	FILE	*out = ft->out;
 	int	 bid = first && fl->bid_end > fl->bid_at;
+	char	*dem = NULL;
+	const char *fn = sf->function;
+
+	/* The sanitizers print demangled names. */
+	if (looks_mangled(fn) && (dem = name_demangle(fn)) != NULL)
+		fn = dem;
 
 	fwrite(p, 1, fl->num_at, out);
 	fprintf(out, "%u ", num);
 	if (fl->asan) {
 		fwrite(p + fl->pc_at, 1, fl->pc_end - fl->pc_at, out);
 		if (sf->function != NULL)
-			fprintf(out, " in %s", sf->function);
+			fprintf(out, " in %s", fn);
 		fputc(' ', out);
 		if (sf->file != NULL)
 			put_loc(out, sf);
@@ -304,7 +336,7 @@ put_frame(struct filter *ft, const char *p, size_t len,
 				    fl->bid_end - fl->bid_at, out);
 		}
 	} else {
-		fputs(sf->function != NULL ? sf->function : "<null>", out);
+		fputs(fn != NULL ? fn : "<null>", out);
 		fputc(' ', out);
 		if (sf->file != NULL)
 			put_loc(out, sf);
@@ -316,6 +348,7 @@ put_frame(struct filter *ft, const char *p, size_t len,
 			fwrite(p + fl->bid_at, 1, fl->bid_end - fl->bid_at, out);
 	}
 	fwrite(p + fl->end, 1, len - fl->end, out);
+	free(dem);
 }
 
 /* The SUMMARY line's module path, if it has one whose basename is base. */
@@ -354,6 +387,42 @@ summary_hint(struct filter *ft, const char *base, char **mem)
 	return NULL;
 }
 
+/* Remember a module that was not found, for the message at the end. */
+static void
+filter_missing(struct filter *ft, const char *name)
+{
+	size_t	i;
+
+	ft->unresolved++;
+	for (i = 0; i < ft->nmissing; i++)
+		if (strcmp(ft->missing[i], name) == 0)
+			return;
+	if (ft->nmissing < nitems(ft->missing))
+		ft->missing[ft->nmissing++] = xstrdup(name);
+}
+
+/* Say once which modules were not found, and how to point at them. */
+static void
+filter_report_missing(struct filter *ft)
+{
+	struct buf	b;
+	size_t		i;
+
+	if (ft->unresolved == 0)
+		return;
+	buf_init(&b, 4096);
+	for (i = 0; i < ft->nmissing; i++)
+		buf_printf(&b, "%s%s", i ? ", " : "", ft->missing[i]);
+	log_msg(LOG_LVL_WARN, "%llu frame(s) left as printed: no usable file "
+	    "for %s%s (see --symbols and --debug-dir)",
+	    (unsigned long long)ft->unresolved, buf_cstr(&b),
+	    ft->nmissing == nitems(ft->missing) ? ", ..." : "");
+	buf_release(&b);
+	for (i = 0; i < ft->nmissing; i++)
+		free(ft->missing[i]);
+	ft->nmissing = 0;
+}
+
 /* Write one line, rewritten if it is a frame we can fill in. */
 static void
 filter_line(struct filter *ft, const char *p, size_t len)
@@ -390,10 +459,13 @@ filter_line(struct filter *ft, const char *p, size_t len)
 		if (name[0] != '/')
 			hint = summary_hint(ft, name, &mem);
 		addr = fl.offset;
-		ok = symbolizer_lookup(ft->sym, name, hint, bid, addr,
-		    &ans) == 0 && (ans.nframes > 1 ||
-		    ans.frames[0].function != NULL ||
-		    ans.frames[0].file != NULL);
+		if (symbolizer_lookup(ft->sym, name, hint, bid, addr,
+		    &ans) != 0) {
+			filter_missing(ft, name);
+			ok = 0;
+		} else
+			ok = ans.nframes > 1 || ans.frames[0].function != NULL ||
+			    ans.frames[0].file != NULL;
 		/* A printed function stays the outermost frame's name. */
 		if (ok && fl.func_end > fl.func_at) {
 			free(mem);
@@ -506,14 +578,40 @@ struct batch_slot {
 	size_t		 n;
 };
 
-static int
-batch_cmp(const void *a, const void *b)
+/*
+ * Sort by address, stably (equal addresses keep input order): a radix
+ * sort, 11 bits a pass, only as many passes as the largest address needs.
+ */
+static void
+batch_sort(struct batch_item *a, size_t n)
 {
-	const struct batch_item *x = a, *y = b;
+	struct batch_item *tmp, *from = a, *to, *t;
+	size_t		 count[2048], i, sum, c;
+	uint64_t	 all = 0;
+	unsigned	 shift;
 
-	if (x->addr != y->addr)
-		return x->addr < y->addr ? -1 : 1;
-	return x->idx < y->idx ? -1 : x->idx > y->idx;
+	tmp = xreallocarray(NULL, n ? n : 1, sizeof *tmp);
+	to = tmp;
+	for (i = 0; i < n; i++)
+		all |= a[i].addr;
+	for (shift = 0; shift < 64 && (all >> shift) != 0; shift += 11) {
+		memset(count, 0, sizeof count);
+		for (i = 0; i < n; i++)
+			count[(from[i].addr >> shift) & 2047]++;
+		for (i = 0, sum = 0; i < 2048; i++) {
+			c = count[i];
+			count[i] = sum;
+			sum += c;
+		}
+		for (i = 0; i < n; i++)
+			to[count[(from[i].addr >> shift) & 2047]++] = from[i];
+		t = from;
+		from = to;
+		to = t;
+	}
+	if (from != a)
+		memcpy(a, from, n * sizeof *a);
+	free(tmp);
 }
 
 static void
@@ -554,17 +652,17 @@ batch_parse(const char *line, size_t len)
  */
 static void
 batch_answer(struct symbolizer *sym, const char *module,
-    struct batch_item *items, size_t n, int *warned)
+    struct batch_item *items, size_t n, int demangle, int *warned)
 {
 	struct batch_slot *slots;
 	struct sym_frame *pool = NULL;
 	struct sym_answer ans;
 	const struct sym_frame *f;
 	size_t		 npool = 0, cappool = 0, i, k;
-	char		*cause = NULL;
+	char		*cause = NULL, *dem;
 
 	slots = xreallocarray(NULL, n, sizeof *slots);
-	qsort(items, n, sizeof *items, batch_cmp);
+	batch_sort(items, n);
 	for (i = 0; i < n; i++) {
 		if (i > 0 && items[i].addr == items[i - 1].addr) {
 			slots[items[i].idx] = slots[items[i - 1].idx];
@@ -590,7 +688,11 @@ batch_answer(struct symbolizer *sym, const char *module,
 	for (i = 0; i < n; i++) {
 		for (k = 0; k < slots[i].n; k++) {
 			f = &pool[slots[i].first + k];
-			fputs(f->function != NULL ? f->function : "??", stdout);
+			dem = demangle && looks_mangled(f->function) ?
+			    name_demangle(f->function) : NULL;
+			fputs(dem != NULL ? dem : f->function != NULL ?
+			    f->function : "??", stdout);
+			free(dem);
 			putchar('\n');
 			fputs(f->file != NULL ? f->file : "??", stdout);
 			putchar(':');
@@ -607,7 +709,7 @@ batch_answer(struct symbolizer *sym, const char *module,
 
 /* The batch mode: addresses on stdin, llvm-symbolizer's answers out. */
 static int
-symbolize_addresses(struct symbolizer *sym, const char *module)
+symbolize_addresses(struct symbolizer *sym, const char *module, int demangle)
 {
 	struct lreader	 lr;
 	struct batch_item *items;
@@ -622,12 +724,12 @@ symbolize_addresses(struct symbolizer *sym, const char *module)
 		items[n].addr = batch_parse(line, len);
 		items[n].idx = (uint32_t)n;
 		if (++n == BATCH_MAX) {
-			batch_answer(sym, module, items, n, &warned);
+			batch_answer(sym, module, items, n, demangle, &warned);
 			n = 0;
 		}
 	}
 	if (n > 0)
-		batch_answer(sym, module, items, n, &warned);
+		batch_answer(sym, module, items, n, demangle, &warned);
 	free(items);
 	free(lr.buf);
 	return fflush(stdout) == 0 ? 0 : EXIT_ERROR;
@@ -641,13 +743,14 @@ cmd_symbolize(int argc, char **argv)
 		{ "symbols",	required_argument, NULL, 's' },
 		{ "debug-dir",	required_argument, NULL, 'd' },
 		{ "addresses",	required_argument, NULL, 'a' },
+		{ "no-demangle", no_argument,	   NULL, 'M' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct symbolizer *sym;
 	struct filter	 ft;
 	const char	*addresses = NULL;
-	int		 c, i, fd, rc = 0;
+	int		 c, i, fd, rc = 0, demangle = 1;
 
 	sym = symbolizer_new();
 	optind = 1;
@@ -661,6 +764,9 @@ cmd_symbolize(int argc, char **argv)
 			break;
 		case 'a':
 			addresses = optarg;
+			break;
+		case 'M':
+			demangle = 0;
 			break;
 		case 'h':
 			printf("usage: fttriage symbolize [--symbols DIR]... "
@@ -676,7 +782,7 @@ cmd_symbolize(int argc, char **argv)
 		}
 	}
 	if (addresses != NULL) {
-		rc = symbolize_addresses(sym, addresses);
+		rc = symbolize_addresses(sym, addresses, demangle);
 		symbolizer_free(sym);
 		return rc;
 	}
@@ -700,6 +806,7 @@ cmd_symbolize(int argc, char **argv)
 			close(fd);
 	}
 	free(ft.held);
+	filter_report_missing(&ft);
 	if (fflush(stdout) != 0) {
 		ft_warnx("cannot write output: %s", strerror(errno));
 		rc = EXIT_ERROR;

@@ -6,7 +6,8 @@
  * and later releases dropped libelf, open from a file descriptor with a
  * shorter dwarf_init_b, and finish without an error pointer.  configure
  * probes which shape is present (HAVE_DWARF_ELF_INIT_B, HAVE_DWARF_INIT_PATH)
- * and dwarf.c calls only the two wrappers below for these operations.
+ * and dwarf.c calls only the wrappers below for these operations (and for
+ * freeing a .debug_ranges list, renamed in 0.x).
  *
  * Every libdwarf call made by fttriage passes a Dwarf_Error pointer: given
  * none, libdwarf 20210528 calls abort() on the first malformed byte.
@@ -41,6 +42,12 @@ ftdw_finish(Dwarf_Debug dbg)
 	dwarf_finish(dbg, &err);
 }
 
+static inline void
+ftdw_ranges_dealloc(Dwarf_Debug dbg, Dwarf_Ranges *rb, Dwarf_Signed n)
+{
+	dwarf_ranges_dealloc(dbg, rb, n);
+}
+
 #elif defined(HAVE_DWARF_INIT_PATH)
 
 /* libdwarf 0.x and later: its own reader, from the open descriptor. */
@@ -55,6 +62,12 @@ static inline void
 ftdw_finish(Dwarf_Debug dbg)
 {
 	dwarf_finish(dbg);
+}
+
+static inline void
+ftdw_ranges_dealloc(Dwarf_Debug dbg, Dwarf_Ranges *rb, Dwarf_Signed n)
+{
+	dwarf_dealloc_ranges(dbg, rb, n);
 }
 
 #else

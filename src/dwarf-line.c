@@ -23,6 +23,7 @@
 
 #define LINE_FILES_MAX	100000		/* file entries per unit */
 #define LINE_ROWS_MAX	(64u << 20)	/* rows per unit */
+#define LINE_ROWS_RESERVE (1u << 22)	/* rows reserved up front, at most */
 
 /* A cursor over untrusted bytes; any overrun sets bad. */
 struct rd {
@@ -537,6 +538,17 @@ line_table_read(const struct dwsects *ss, uint64_t off, const char *comp_dir,
 		goto bad;
 	r.len = ss->line.size;
 	r.off = (size_t)prog;
+	/*
+	 * Every row takes at least one byte of program: reserve that many
+	 * rows at once rather than copying as the table grows.  Pages never
+	 * written are never touched.
+	 */
+	if (end > prog) {
+		lt->caprows = (size_t)(end - prog) + 1;
+		if (lt->caprows > LINE_ROWS_RESERVE)
+			lt->caprows = LINE_ROWS_RESERVE;
+		lt->rows = xreallocarray(NULL, lt->caprows, sizeof *lt->rows);
+	}
 	if (run_program(&r, (size_t)end, min_inst, line_base, line_range,
 	    opcode_base, oplens, addr_size, lt) != 0)
 		goto bad;

@@ -4,25 +4,28 @@
  *
  * Opening an object reads only the compile unit headers and the address
  * ranges of each unit, merged into one sorted table.  The first look-up
- * that lands in a unit indexes that unit, once: its subprograms and
- * inlined subroutines become a sorted map from address ranges to DIEs, and
- * its line table (decoded by dwarf-line.c) a sorted list of rows grouped in
- * sequences; both are then searched by bisection, and nothing is read again
- * for later addresses.
- * Function names are resolved only for DIEs that appear in an answer.
+ * that lands in a unit indexes that unit, once: the ranges of its outer
+ * subprograms become a sorted map, and its line table (decoded by
+ * dwarf-line.c) a sorted list of rows grouped in sequences.  The first
+ * look-up that lands in a subprogram indexes the inline tree inside it the
+ * same way.  Everything is then searched by bisection and nothing is read
+ * again for later addresses; a cold report touches only the subprograms
+ * its frames are in.  Function names are resolved only for DIEs that
+ * appear in an answer, through a cache of referenced DIEs.
  *
  * The answer is the one llvm-symbolizer --inlining gives: the innermost
  * subroutine whose ranges hold the address, then its parents up to the
  * subprogram; the innermost frame takes file, line and column from the line
  * table, each outer frame from the DW_AT_call_* of the frame inside it;
  * names are the linkage name, else the name, following abstract origins and
- * specifications; file names are joined with the include directory and the
- * compilation directory as LLVM joins them.  DWARF 2 to 5 are read,
- * including DWARF 5 range lists (DW_FORM_rnglistx) and address indexes.
+ * specifications.  DWARF 2 to 5 are read, including address indexes and
+ * DWARF 5 range lists (DW_FORM_rnglistx), which dwarf-rnglists.c decodes.
  *
  * The input is hostile by assumption: every libdwarf call gets an error
- * pointer, a unit that fails to index is marked and its error reported once,
- * and nesting depth and table sizes are bounded.
+ * pointer, a unit or subprogram that fails to index is marked and its error
+ * reported once, and nesting depth and table sizes are bounded.  The parts
+ * of libdwarf 20210528 that crash on damaged input (range list headers and
+ * bodies) are checked or bypassed.
  */
 #include "config.h"
 
@@ -94,6 +97,7 @@ struct cunit {
 	uint16_t	 version;
 	int		 state;		/* 0 not indexed, 1 indexed, -1 failed */
 	char		*comp_dir;
+	struct rngctx	 rc;		/* for its DWARF 5 range lists */
 
 	uint64_t	 base;		/* the unit's base address */
 	struct dierec	*dies;
@@ -195,20 +199,28 @@ attr_udata(Dwarf_Attribute a, Dwarf_Unsigned *u, Dwarf_Error *err)
 	return res;
 }
 
-/* Append the ranges of a DW_AT_ranges attribute. */
+static void
+rlist_add_cb(void *arg, uint64_t lo, uint64_t hi)
+{
+	rlist_add(arg, lo, hi, 0);
+}
+
+/*
+ * Append the ranges of a DW_AT_ranges attribute: DWARF 5 lists through
+ * dwarf-rnglists.c, older .debug_ranges lists through libdwarf.
+ */
 static int
 read_ranges(struct dbginfo *di, Dwarf_Die die, Dwarf_Attribute a,
-    unsigned version, uint64_t base, struct rlist *out, char **cause)
+    const struct rngctx *rc, unsigned version, struct rlist *out,
+    char **cause)
 {
 	Dwarf_Error	 err = NULL;
 	Dwarf_Half	 form;
-	Dwarf_Unsigned	 val, count, i, goff, raw1, raw2, lo, hi;
+	Dwarf_Unsigned	 val, count;
 	Dwarf_Off	 off, realoff;
 	Dwarf_Ranges	*rb;
 	Dwarf_Signed	 n, j;
-	Dwarf_Rnglists_Head head;
-	Dwarf_Bool	 unavail;
-	unsigned	 elen, code;
+	uint64_t	 base = rc->base, at;
 	int		 res;
 
 	if (dwarf_whatform(a, &form, &err) != DW_DLV_OK) {
@@ -226,36 +238,16 @@ read_ranges(struct dbginfo *di, Dwarf_Die die, Dwarf_Attribute a,
 		return -1;
 	}
 	if (version >= 5) {
-		res = dwarf_rnglists_get_rle_head(a, form, val, &head, &count,
-		    &goff, &err);
-		if (res == DW_DLV_NO_ENTRY)
-			return 0;
-		if (res != DW_DLV_OK) {
-			dbg_error(di, err, "range list", cause);
+		at = val;
+		if ((form == DW_FORM_rnglistx &&
+		    rnglist_offset(rc, val, &at) != 0) ||
+		    rnglist_read(rc, at, rlist_add_cb, out) != 0) {
+			if (cause != NULL && *cause == NULL)
+				xasprintf(cause, "bad DWARF in '%s': damaged "
+				    "range list at offset %llu", di->path,
+				    (unsigned long long)at);
 			return -1;
 		}
-		for (i = 0; i < count; i++) {
-			res = dwarf_get_rnglists_entry_fields_a(head, i, &elen,
-			    &code, &raw1, &raw2, &unavail, &lo, &hi, &err);
-			if (res != DW_DLV_OK) {
-				dwarf_dealloc_rnglists_head(head);
-				dbg_error(di, err, "range list entry", cause);
-				return -1;
-			}
-			if (unavail)
-				continue;
-			switch (code) {
-			case DW_RLE_offset_pair:
-			case DW_RLE_startx_endx:
-			case DW_RLE_startx_length:
-			case DW_RLE_start_end:
-			case DW_RLE_start_length:
-				if (lo < hi)
-					rlist_add(out, lo, hi, 0);
-				break;
-			}
-		}
-		dwarf_dealloc_rnglists_head(head);
 		return 0;
 	}
 	res = dwarf_get_ranges_b(di->dbg, val, die, &realoff, &rb, &n, &count,
@@ -275,7 +267,7 @@ read_ranges(struct dbginfo *di, Dwarf_Die die, Dwarf_Attribute a,
 			rlist_add(out, base + rb[j].dwr_addr1,
 			    base + rb[j].dwr_addr2, 0);
 	}
-	dwarf_ranges_dealloc(di->dbg, rb, n);
+	ftdw_ranges_dealloc(di->dbg, rb, n);
 	return 0;
 }
 
@@ -288,6 +280,8 @@ struct dieattrs {
 	const char	*comp_dir;
 	uint64_t	 stmt_list;
 	int		 has_stmt_list;
+	uint64_t	 addr_base, rnglists_base;
+	int		 has_addr_base, has_rnglists_base;
 	struct names	 names;
 };
 
@@ -296,9 +290,10 @@ struct dieattrs {
  * or -1 with *cause set.
  */
 static int
-read_die_attrs(struct dbginfo *di, Dwarf_Die die, unsigned version,
-    uint64_t base, struct dieattrs *da, struct rlist *out, char **cause)
+read_die_attrs(struct dbginfo *di, Dwarf_Die die, const struct rngctx *rcx,
+    unsigned version, struct dieattrs *da, struct rlist *out, char **cause)
 {
+	struct rngctx	 here;
 	Dwarf_Error	 err = NULL;
 	Dwarf_Attribute	*list, rng = NULL;
 	Dwarf_Signed	 n, i;
@@ -376,9 +371,14 @@ read_die_attrs(struct dbginfo *di, Dwarf_Die die, unsigned version,
 		case DW_AT_name:
 		case DW_AT_linkage_name:
 		case DW_AT_MIPS_linkage_name:
+			/*
+			 * A string this reader cannot follow (a dwz
+			 * supplementary file's, say) is only a missing name.
+			 */
 			if (dwarf_formstring(list[i], &s, &err) != DW_DLV_OK) {
-				dbg_error(di, err, "string attribute", cause);
-				rc = -1;
+				if (err != NULL)
+					dwarf_dealloc_error(di->dbg, err);
+				err = NULL;
 				break;
 			}
 			if (at == DW_AT_comp_dir)
@@ -392,8 +392,9 @@ read_die_attrs(struct dbginfo *di, Dwarf_Die die, unsigned version,
 		case DW_AT_specification:
 			if (dwarf_global_formref(list[i], &ref, &err) !=
 			    DW_DLV_OK) {
-				dbg_error(di, err, "reference", cause);
-				rc = -1;
+				if (err != NULL)
+					dwarf_dealloc_error(di->dbg, err);
+				err = NULL;
 				break;
 			}
 			if (at == DW_AT_abstract_origin) {
@@ -402,6 +403,22 @@ read_die_attrs(struct dbginfo *di, Dwarf_Die die, unsigned version,
 			} else {
 				da->names.spec = ref;
 				da->names.has_spec = 1;
+			}
+			break;
+		case DW_AT_addr_base:
+		case DW_AT_rnglists_base:
+			if (dwarf_global_formref(list[i], &ref, &err) !=
+			    DW_DLV_OK) {
+				dbg_error(di, err, "unit base", cause);
+				rc = -1;
+				break;
+			}
+			if (at == DW_AT_addr_base) {
+				da->addr_base = ref;
+				da->has_addr_base = 1;
+			} else {
+				da->rnglists_base = ref;
+				da->has_rnglists_base = 1;
 			}
 			break;
 		case DW_AT_stmt_list:
@@ -422,9 +439,22 @@ read_die_attrs(struct dbginfo *di, Dwarf_Die die, unsigned version,
 				da->high += da->low;
 			if (da->low < da->high)
 				rlist_add(out, da->low, da->high, 0);
-		} else if (rng != NULL)
-			rc = read_ranges(di, die, rng, version,
-			    da->has_low ? da->low : base, out, cause);
+		} else if (rng != NULL && rcx != NULL) {
+			/* A unit DIE may carry its own bases. */
+			here = *rcx;
+			if (da->has_low)
+				here.base = da->low;
+			if (da->has_addr_base) {
+				here.addr_base = da->addr_base;
+				here.has_addr_base = 1;
+			}
+			if (da->has_rnglists_base) {
+				here.rnglists_base = da->rnglists_base;
+				here.has_rnglists_base = 1;
+			}
+			rc = read_ranges(di, die, rng, &here, version, out,
+			    cause);
+		}
 	}
 	for (i = 0; i < n; i++)
 		dwarf_dealloc_attribute(list[i]);
@@ -513,6 +543,7 @@ read_units(struct dbginfo *di, char **cause)
 	Dwarf_Die	 cudie;
 	struct rlist	 rl = { NULL, 0, 0 }, one = { NULL, 0, 0 };
 	struct dieattrs	 da;
+	struct rngctx	 rc0;
 	struct cunit	*cu;
 	size_t		 capcus = 0, i;
 	int		 res, rc = 0;
@@ -547,7 +578,12 @@ read_units(struct dbginfo *di, char **cause)
 			continue;
 		}
 		one.n = 0;
-		if (read_die_attrs(di, cudie, version, 0, &da, &one,
+		memset(&rc0, 0, sizeof rc0);
+		rc0.sects = &di->sects;
+		rc0.big_endian = di->big_endian;
+		rc0.addr_size = asz;
+		rc0.offset_size = lsz == 8 ? 8 : 4;
+		if (read_die_attrs(di, cudie, &rc0, version, &da, &one,
 		    cause) != 0) {
 			dwarf_dealloc_die(cudie);
 			rc = -1;
@@ -563,6 +599,12 @@ read_units(struct dbginfo *di, char **cause)
 		cu->version = version;
 		cu->comp_dir = da.comp_dir ? xstrdup(da.comp_dir) : NULL;
 		cu->addr_size = asz;
+		cu->rc = rc0;
+		cu->rc.base = da.has_low ? da.low : 0;
+		cu->rc.addr_base = da.addr_base;
+		cu->rc.has_addr_base = da.has_addr_base;
+		cu->rc.rnglists_base = da.rnglists_base;
+		cu->rc.has_rnglists_base = da.has_rnglists_base;
 		cu->stmt_list = da.stmt_list;
 		cu->has_lines = da.has_stmt_list;
 		for (i = 0; i < one.n; i++)
@@ -618,7 +660,10 @@ dbginfo_open(struct elfobj *eo, char **cause)
 	if (elfobj_section(eo, ".debug_line", &di->sects.line, cause) != 0 ||
 	    elfobj_section(eo, ".debug_str", &di->sects.str, cause) != 0 ||
 	    elfobj_section(eo, ".debug_line_str", &di->sects.line_str,
-	    cause) != 0) {
+	    cause) != 0 ||
+	    elfobj_section(eo, ".debug_rnglists", &di->sects.rnglists,
+	    cause) != 0 ||
+	    elfobj_section(eo, ".debug_addr", &di->sects.addr, cause) != 0) {
 		free(di->path);
 		free(di);
 		return NULL;
@@ -904,8 +949,8 @@ cu_walk(struct dbginfo *di, struct cunit *cu, Dwarf_Die die, int32_t parent,
 			if (rc == 0 && (tag == DW_TAG_subprogram ||
 			    tag == DW_TAG_inlined_subroutine)) {
 				tmp->n = 0;
-				rc = read_die_attrs(di, child, cu->version,
-				    cu->base, &da, tmp, cause);
+				rc = read_die_attrs(di, child, &cu->rc,
+				    cu->version, &da, tmp, cause);
 				if (rc == 0) {
 					cu->dies[idx].names = da.names;
 					cu->dies[idx].call_file = da.call_file;
@@ -973,8 +1018,8 @@ cu_load(struct dbginfo *di, struct cunit *cu, char **cause)
 		return -1;
 	}
 	top = cu_add_die(cu, cu->off, -1, DW_TAG_compile_unit);
-	rc = read_die_attrs(di, cudie, cu->version, 0, &da, &tmp, cause);
-	cu->base = da.has_low ? da.low : 0;
+	rc = read_die_attrs(di, cudie, &cu->rc, cu->version, &da, &tmp, cause);
+	cu->base = cu->rc.base;
 	if (rc == 0)
 		rc = cu_walk(di, cu, cudie, top, 1, &cu->top, &tmp, 0, cause);
 	dwarf_dealloc_die(cudie);
@@ -1068,7 +1113,7 @@ names_at(struct dbginfo *di, Dwarf_Off off)
 		return NULL;
 	}
 	/* Only names and references are wanted: version and base unused. */
-	if (read_die_attrs(di, die, 5, 0, &da, &none, &why) == 0) {
+	if (read_die_attrs(di, die, NULL, 5, &da, &none, &why) == 0) {
 		e->names = da.names;
 		e->ok = 1;
 	}

@@ -5,8 +5,8 @@
  * names a regular file of sane size: never a FIFO, a device or a directory,
  * and never with a blocking open.  The file is mapped read-only through
  * libelf; this file reads what symbolization needs from it and nothing
- * else: the function symbols (.symtab, or .dynsym when there is no
- * .symtab), sorted once for binary search, the GNU build-id note, the
+ * else: the code, data and untyped symbols (.symtab, or .dynsym when there
+ * is no .symtab), sorted once for binary search, the GNU build-id note, the
  * .gnu_debuglink name and checksum, and whether DWARF is present.
  *
  * Symbol look-up follows llvm-symbolizer: of several symbols at one address
@@ -74,7 +74,7 @@ elfsym_cmp(const void *a, const void *b)
 	return x->order < y->order ? -1 : x->order > y->order;
 }
 
-/* Read the function symbols of one symbol table section. */
+/* Read the symbols of one symbol table section that name places. */
 static void
 elfobj_read_symtab(struct elfobj *eo, Elf_Scn *scn, const GElf_Shdr *sh)
 {
@@ -96,12 +96,17 @@ elfobj_read_symtab(struct elfobj *eo, Elf_Scn *scn, const GElf_Shdr *sh)
 			file = elf_strptr(eo->elf, sh->sh_link, sym.st_name);
 			continue;
 		}
-		if (type != STT_FUNC && type != STT_GNU_IFUNC)
+		/* What LLVM keeps: code, data, and untyped (assembly). */
+		if (i == 0 || (type != STT_FUNC && type != STT_GNU_IFUNC &&
+		    type != STT_OBJECT && type != STT_NOTYPE))
 			continue;
 		if (sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE)
 			continue;
 		name = elf_strptr(eo->elf, sh->sh_link, sym.st_name);
 		if (name == NULL || *name == '\0')
+			continue;
+		/* ARM, AArch64 and RISC-V mapping symbols ($x, $d...). */
+		if (type == STT_NOTYPE && name[0] == '$')
 			continue;
 		eo->syms[eo->nsyms].addr = sym.st_value;
 		eo->syms[eo->nsyms].size = sym.st_size;
@@ -414,7 +419,7 @@ elfobj_has_dwarf(const struct elfobj *eo)
 }
 
 /*
- * The function symbol covering addr, as llvm-symbolizer chooses it, or
+ * The symbol covering addr, as llvm-symbolizer chooses it, or
  * NULL; *file is set to the STT_FILE name that precedes a local symbol, or
  * NULL.  Both are owned by the object.
  */

@@ -211,6 +211,8 @@ struct report {
 	void		*rule_refs;   /* owned by rules.c */
 	int		 suppressed;  /* a suppressions file silences it */
 	char		*suppressed_by;
+	char		**rule_titles; /* rendered titles, parallel to rules
+				        * (rules-apply.c); NULL entries allowed */
 };
 
 /* ------------------------------------------------------------------ */
@@ -319,6 +321,10 @@ int	 source_seek(struct source *, uint64_t offset, uint64_t line);
 void	 source_set_skip(struct source *,
 	    int (*skip)(void *, const char *, size_t), void *arg);
 uint64_t source_skipped_lines(const struct source *);
+/* How far the source has been read: the byte offset just past the last
+ * line returned or passed over, and that line's number. */
+uint64_t source_offset(const struct source *);
+uint64_t source_line_number(const struct source *);
 const char *source_name(const struct source *);
 uint64_t source_cut_lines(const struct source *);
 uint64_t source_binary_lines(const struct source *);
@@ -408,15 +414,40 @@ char	*fingerprint_explain(const struct report *); /* frames used/skipped, why */
 uint64_t fingerprint_hash(const char *);          /* FNV-1a 64 of a key */
 
 /* ------------------------------------------------------------------ */
-/* rules.c (+ match.c): known patterns, fixes, line events.            */
+/* rules.c (+ rules-apply.c, match.c, prefilter.c): known patterns,    */
+/* fixes, line events; suppress.c: TSan suppression files.             */
 /* ------------------------------------------------------------------ */
 struct ruleset;
 struct ruleset *ruleset_new(void);
+/* Whether line rules of severity "note" (harmless messages) make event
+ * reports; off by default, so a scan lists problems only. */
+void	 ruleset_set_notes(struct ruleset *, int);
 void	 ruleset_free(struct ruleset *);
+/* A file or a directory of *.rules; a later load replaces equal ids. */
 int	 ruleset_load_path(struct ruleset *, const char *file_or_dir,
 	    char **cause);
+/* $FTTRIAGE_RULES_DIR, else the installed $(pkgdatadir)/rules; then the
+ * site and user configuration rule directories. */
+int	 ruleset_load_default(struct ruleset *, char **cause);
 void	 rules_apply(struct ruleset *, struct report *);
 const struct line_hook *ruleset_line_hook(struct ruleset *);
+
+/* What matched rule i of a report is (strings owned by the ruleset). */
+struct rule_info {
+	const char	*id;
+	const char	*title;
+	const char	*severity;  /* "error", "warning", "note" */
+	const char	*link;      /* the first documentation link */
+	const char	*explain;
+};
+int	 rules_describe(const struct report *, size_t, struct rule_info *);
+
+struct suppressions;
+struct suppressions *suppressions_load(const char *path, char **cause);
+void	 suppressions_free(struct suppressions *);
+/* Set r->suppressed and r->suppressed_by when an entry silences r. */
+int	 suppressions_apply(struct suppressions *, struct report *);
+void	 suppressions_print_unused(struct suppressions *, FILE *);
 
 /* ------------------------------------------------------------------ */
 /* store.c: SQLite: sources, runs, reports, issues, triage state.      */

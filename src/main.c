@@ -19,6 +19,11 @@ static const struct cmd_entry cmd_table[] = {
 	  "  --format FMT   text (default) or json (one object per line)\n"
 	  "  --frames N     frames shown per stack in text (default 4, 0 = all)\n"
 	  "  --color WHEN   always, auto (default) or never\n"
+	  "  --rules PATH   also load the rules in PATH (file or directory)\n"
+	  "  --no-rules     do not load the shipped rules (only --rules PATH)\n"
+	  "  --notes        also report harmless messages that note-level\n"
+	  "                 line rules explain\n"
+	  "  --suppressions FILE  mark reports a TSan suppressions file silences\n"
 	  "  --db PATH      record into this store (default $FTTRIAGE_DB, else\n"
 	  "                 $XDG_DATA_HOME/fttriage/fttriage.db)\n"
 	  "  --project P    the logs belong to project P\n"
@@ -51,6 +56,11 @@ static const struct cmd_entry cmd_table[] = {
 	  "  --keys         list the fingerprint and key of every report\n"
 	  "  --symbols DIR, --debug-dir DIR, --no-symbolize   as for scan\n"
 	  "Exits 0 when the two reports share a fingerprint, 1 when not.\n" },
+	{ "rules",     cmd_rules,     "rules [-n] [-R path] list | check [file ...] | test [id ...]",
+	  "list, check and test the rules",
+	  "  -R, --rules PATH  also load the rules in PATH (file or directory)\n"
+	  "  -n, --no-default  do not load the shipped rules\n"
+	  "  suppressions SUPP-FILE [LOG ...]  which TSan reports SUPP-FILE silences\n" },
 	{ "help",      cmd_help,      "help [command]",
 	  "show usage", NULL },
 	{ "version",   cmd_version,   "version",

@@ -516,7 +516,7 @@ frame_parse_binary_file(const char *s, size_t len, struct frame *f)
 	p += 5;
 	br = memchr(p, '[', (size_t)(end - p));
 	plus = NULL;
-	for (q = br ? br : end; q > p; q--)
+	for (q = (br ? br : end) - 1; q >= p; q--)
 		if (*q == '+') {
 			plus = q;
 			break;

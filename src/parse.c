@@ -354,7 +354,7 @@ chan_get(struct parser *p, const char *key, size_t keylen)
  * Most lines of a CI log are noise that every dialect's start function
  * would reject.  Each line a dialect can start on contains an anchor
  * (checked against every start function): "Sanitizer" in every sanitizer
- * header, '#' and a digit or space in frames, ": error", ": fatal error"
+ * header, '#' and a digit or space in frames, ": error", ": fatal error",
  * and ": runtime error" from compilers and UBSan, "GIL" in the GIL
  * events, "Fatal Python error" and "Windows fatal exception" anywhere in a
  * line; and at the start of a line, the first word of CPython's, gdb's and
@@ -397,10 +397,11 @@ anchor_at(const char *s, size_t len, size_t i)
 			return i >= 3 && memcmp(s + i - 3, ".py", 3) == 0 ?
 			    ANCHOR_TEST : 0;
 		if (rest >= 7 && s[i + 1] == ' ' && (s[i + 2] == 'e' ||
-		    s[i + 2] == 'f' || s[i + 2] == 'r'))
+		    s[i + 2] == 'f' || s[i + 2] == 'r' || s[i + 2] == 'A'))
 			return ((rest >= 7 && memcmp(s + i, ": error", 7) == 0) ||
 			    (rest >= 13 && memcmp(s + i, ": fatal error", 13) == 0) ||
-			    (rest >= 15 && memcmp(s + i, ": runtime error", 15) == 0)) ?
+			    (rest >= 15 && memcmp(s + i, ": runtime error", 15) == 0) ||
+			    (rest >= 12 && memcmp(s + i, ": Assertion ", 12) == 0)) ?
 			    ANCHOR_START : 0;
 		return 0;
 	}
@@ -522,14 +523,15 @@ parser_can_skip(void *arg, const char *raw, size_t len)
 
 	if (p->busy)
 		return 0;
-	if (p->have_hook && (p->hook.quiet == NULL ||
-	    !p->hook.quiet(p->hook.arg, raw, len)))
-		return 0;
 	t = clean_timestamp_len(raw, len);
 	if (t < len && (raw[t] == '[' || (raw[t] == 'E' && t + 1 < len &&
 	    raw[t + 1] == ' ')))
 		return 0;
-	return line_anchors(raw + t, len - t, 1) == 0;
+	if (line_anchors(raw + t, len - t, 1) != 0)
+		return 0;
+	/* Last: a line kept for the checks above meets the hook anyway. */
+	return !p->have_hook || (p->hook.quiet != NULL &&
+	    p->hook.quiet(p->hook.arg, raw, len));
 }
 
 /* ---- feeding ------------------------------------------------------- */

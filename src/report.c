@@ -177,6 +177,10 @@ report_free(struct report *r)
 	}
 	free(r->rules);
 	free(r->fixes);
+	if (r->rule_titles != NULL)
+		for (i = 0; i < r->nrules; i++)
+			free(r->rule_titles[i]);
+	free(r->rule_titles);
 	free(r->title);
 	free(r->summary);
 	free(r->missing);

@@ -35,6 +35,8 @@
 #define ROOT_DEPTH_MAX	24		/* directory levels under a root */
 #define ROOT_FILES_MAX	500000		/* files indexed over all roots */
 #define RESOLVED_MAX	4096		/* remembered module resolutions */
+#define RESOLVED_SLOTS	8192		/* their hash table, twice as large */
+#define MODULES_MAX	1024		/* module files opened, at most */
 
 struct module {
 	char		*path;		/* as opened */
@@ -43,6 +45,7 @@ struct module {
 	struct dbginfo	*di;		/* DWARF of deo or eo, or NULL */
 	char		*error;		/* why it cannot be used, or NULL */
 	int		 dwarf_warned;
+	int		 id_warned;
 };
 
 struct indexed {
@@ -52,6 +55,8 @@ struct indexed {
 
 /* One remembered answer to "which module is this?" */
 struct resolved {
+	uint32_t	 hash;
+	int		 used;
 	char		*name;
 	char		*hint;
 	char		*build_id;
@@ -70,7 +75,8 @@ struct symbolizer {
 
 	struct module	**mods;
 	size_t		 nmods;
-	struct resolved	*res;
+	int		 full_warned;
+	struct resolved	*res;		/* RESOLVED_SLOTS, open addressing */
 	size_t		 nres;
 };
 
@@ -114,7 +120,7 @@ symbolizer_free(struct symbolizer *sym)
 	for (i = 0; i < sym->nmods; i++)
 		module_free(sym->mods[i]);
 	free(sym->mods);
-	for (i = 0; i < sym->nres; i++) {
+	for (i = 0; sym->res != NULL && i < RESOLVED_SLOTS; i++) {
 		free(sym->res[i].name);
 		free(sym->res[i].hint);
 		free(sym->res[i].build_id);
@@ -336,23 +342,41 @@ debug_by_link(struct symbolizer *sym, struct elfobj *eo)
 	return deo;
 }
 
-/* Open a module from its path, with its debug file if there is one. */
+/*
+ * Open a module from its path, with its debug file if there is one.
+ * Returns NULL when MODULES_MAX files have been tried already.
+ */
 static struct module *
 module_open(struct symbolizer *sym, const char *path)
 {
 	struct module	*m;
+	struct stat	 st;
 	char		*cause = NULL;
 	size_t		 i;
 
 	for (i = 0; i < sym->nmods; i++)
 		if (strcmp(sym->mods[i]->path, path) == 0)
 			return sym->mods[i];
+	if (sym->nmods >= MODULES_MAX) {
+		if (!sym->full_warned)
+			log_msg(LOG_LVL_WARN, "more than %d module files named; "
+			    "the others are not opened", MODULES_MAX);
+		sym->full_warned = 1;
+		return NULL;
+	}
 	m = xcalloc(1, sizeof *m);
 	m->path = xstrdup(path);
 	sym->mods = xreallocarray(sym->mods, sym->nmods + 1,
 	    sizeof *sym->mods);
 	sym->mods[sym->nmods++] = m;
 
+	/* A log from another machine names files this one lacks. */
+	if (stat(path, &st) != 0 && errno == ENOENT) {
+		xasprintf(&m->error, "cannot open module '%s': %s", path,
+		    strerror(ENOENT));
+		log_msg(LOG_LVL_INFO, "%s", m->error);
+		return m;
+	}
 	if ((m->eo = elfobj_open(path, &cause)) == NULL) {
 		m->error = cause;
 		log_msg(LOG_LVL_WARN, "%s", cause);
@@ -378,7 +402,8 @@ module_open_debug(struct symbolizer *sym, const char *build_id)
 	char		*cause = NULL;
 	size_t		 i;
 
-	if ((deo = debug_by_build_id(sym, build_id)) == NULL)
+	if (sym->nmods >= MODULES_MAX ||
+	    (deo = debug_by_build_id(sym, build_id)) == NULL)
 		return NULL;
 	for (i = 0; i < sym->nmods; i++)
 		if (strcmp(sym->mods[i]->path, elfobj_path(deo)) == 0) {
@@ -401,21 +426,36 @@ module_open_debug(struct symbolizer *sym, const char *build_id)
 
 /* Whether a module can answer for a frame that printed build_id. */
 static int
-module_fits(const struct module *m, const char *build_id)
+module_fits(struct module *m, const char *build_id, struct module **other)
 {
 	const char	*id;
 
-	if (m->error != NULL)
+	if (m == NULL || m->error != NULL)
 		return 0;
 	if (build_id == NULL)
 		return 1;
 	id = elfobj_build_id(m->eo != NULL ? m->eo : m->deo);
 	if (id != NULL && strcmp(id, build_id) != 0) {
-		log_msg(LOG_LVL_DEBUG, "'%s' has build-id %s, not %s",
-		    m->path, id, build_id);
+		*other = m;
 		return 0;
 	}
 	return 1;
+}
+
+/* FNV-1a over the three strings, NULL and "" told apart. */
+static uint32_t
+resolved_hash(const char *a, const char *b, const char *c)
+{
+	const char	*v[3] = { a, b, c }, *p;
+	uint32_t	 h = 2166136261u;
+	int		 i;
+
+	for (i = 0; i < 3; i++) {
+		h = (h ^ (v[i] == NULL ? 0x5a : 0xa5)) * 16777619u;
+		for (p = v[i]; p != NULL && *p != '\0'; p++)
+			h = (h ^ (unsigned char)*p) * 16777619u;
+	}
+	return h;
 }
 
 static int
@@ -431,22 +471,28 @@ static struct module *
 module_find(struct symbolizer *sym, const char *name, const char *hint,
     const char *build_id)
 {
-	struct module	*m = NULL, *c;
+	struct module	*m = NULL, *c, *other = NULL;
 	struct resolved	*r;
 	const char	*base;
-	size_t		 i;
+	size_t		 i, slot;
+	uint32_t	 h;
 
-	for (i = 0; i < sym->nres; i++) {
+	h = resolved_hash(name, hint, build_id);
+	if (sym->res == NULL)
+		sym->res = xcalloc(RESOLVED_SLOTS, sizeof *sym->res);
+	for (i = h & (RESOLVED_SLOTS - 1); sym->res[i].used;
+	    i = (i + 1) & (RESOLVED_SLOTS - 1)) {
 		r = &sym->res[i];
-		if (str_eq(r->name, name) && str_eq(r->hint, hint) &&
-		    str_eq(r->build_id, build_id))
+		if (r->hash == h && str_eq(r->name, name) &&
+		    str_eq(r->hint, hint) && str_eq(r->build_id, build_id))
 			return r->mod;
 	}
+	slot = i;
 	if (hint != NULL && hint[0] == '/' &&
-	    module_fits(c = module_open(sym, hint), build_id))
+	    module_fits(c = module_open(sym, hint), build_id, &other))
 		m = c;
 	if (m == NULL && name != NULL && name[0] == '/' &&
-	    module_fits(c = module_open(sym, name), build_id))
+	    module_fits(c = module_open(sym, name), build_id, &other))
 		m = c;
 	/* A module met under its full path earlier in the log. */
 	if (m == NULL && name != NULL && name[0] != '/') {
@@ -455,7 +501,7 @@ module_find(struct symbolizer *sym, const char *name, const char *hint,
 			c = sym->mods[i];
 			if (c->eo != NULL &&
 			    strcmp(path_basename(c->path), base) == 0 &&
-			    module_fits(c, build_id))
+			    module_fits(c, build_id, &other))
 				m = c;
 		}
 	}
@@ -465,15 +511,22 @@ module_find(struct symbolizer *sym, const char *name, const char *hint,
 		for (i = index_find(sym, base); m == NULL && i < sym->nindex &&
 		    strcmp(sym->index[i].base, base) == 0; i++)
 			if (module_fits(c = module_open(sym,
-			    sym->index[i].path), build_id))
+			    sym->index[i].path), build_id, &other))
 				m = c;
 	}
 	if (m == NULL && build_id != NULL)
 		m = module_open_debug(sym, build_id);
+	if (m == NULL && other != NULL && !other->id_warned) {
+		log_msg(LOG_LVL_INFO, "'%s' not used: its build-id is %s, the "
+		    "log's is %s", other->path, elfobj_build_id(other->eo !=
+		    NULL ? other->eo : other->deo), build_id);
+		other->id_warned = 1;
+	}
 	if (sym->nres < RESOLVED_MAX) {
-		sym->res = xreallocarray(sym->res, sym->nres + 1,
-		    sizeof *sym->res);
-		r = &sym->res[sym->nres++];
+		sym->nres++;
+		r = &sym->res[slot];
+		r->used = 1;
+		r->hash = h;
 		r->name = name != NULL ? xstrdup(name) : NULL;
 		r->hint = hint != NULL ? xstrdup(hint) : NULL;
 		r->build_id = build_id != NULL ? xstrdup(build_id) : NULL;
@@ -529,6 +582,10 @@ symbolizer_lookup_path(struct symbolizer *sym, const char *path,
 
 	ans->nframes = 1;
 	memset(&ans->frames[0], 0, sizeof ans->frames[0]);
+	if (m == NULL) {
+		*cause = xstrdup("too many module files");
+		return -1;
+	}
 	if (m->error != NULL) {
 		*cause = xstrdup(m->error);
 		return -1;

@@ -39,11 +39,26 @@ struct dwsect {
 	size_t		 size;
 };
 
-/* The sections the line-table decoder reads. */
+/* The sections decoded without libdwarf. */
 struct dwsects {
 	struct dwsect	 line;
 	struct dwsect	 str;
 	struct dwsect	 line_str;
+	struct dwsect	 rnglists;
+	struct dwsect	 addr;
+};
+
+/* What reading a unit's DWARF 5 range lists needs to know. */
+struct rngctx {
+	const struct dwsects *sects;
+	int		 big_endian;
+	unsigned	 addr_size;
+	unsigned	 offset_size;	/* 4 or 8 */
+	uint64_t	 base;		/* the unit's base address */
+	uint64_t	 addr_base;	/* DW_AT_addr_base */
+	uint64_t	 rnglists_base;	/* DW_AT_rnglists_base */
+	int		 has_addr_base;
+	int		 has_rnglists_base;
 };
 
 /* One row of a line table. */
@@ -104,6 +119,12 @@ int		 line_table_read(const struct dwsects *, uint64_t offset,
 void		 line_table_release(struct line_table *);
 const char	*line_table_file(const struct line_table *, uint64_t);
 const struct lrow *line_table_row(const struct line_table *, uint64_t);
+
+/* dwarf-rnglists.c */
+int		 rnglist_offset(const struct rngctx *, uint64_t index,
+		    uint64_t *offset);
+int		 rnglist_read(const struct rngctx *, uint64_t offset,
+		    void (*)(void *, uint64_t, uint64_t), void *);
 
 /* symbolize.c */
 struct symbolizer;

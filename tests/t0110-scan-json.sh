@@ -111,4 +111,17 @@ assert len(r)==1 and r[0]["kind"]=="tsan-data-race" and not r[0]["complete"] and
 	t_ok $? "header cut to '$cut...' is still read, marked"
 done
 
+# CPython 3.14's C stack: module offsets and addresses of each frame.
+printf '%s\n' 'Fatal Python error: Segmentation fault' '' \
+    'Current thread 0x00007f3a (most recent call first):' '  File "x.py", line 3 in f' '' \
+    "Current thread's C stack trace (most recent call first):" \
+    '  Binary file "/nonexistent/libpython3.14t.so.1.0", at +0x32dcbd [0x7f000032dcbd]' \
+    '  Binary file "/nonexistent/mod.so", at func+0x42 [0x7f12]' >cstack.log
+"$FTTRIAGE" scan --no-symbolize --no-store --format json cstack.log >out.json
+python3 -c 'import json; r=[json.loads(l) for l in open("out.json")]
+n=r[0]["stacks"][1]["frames"]
+assert r[0]["stacks"][1]["role"]=="native" and n[0]["offset"]=="0x32dcbd" and n[0]["address"]=="0x7f000032dcbd" and n[0]["pc"]=="return", n
+assert n[1]["function"]=="func" and n[1]["offset"] is None and n[1]["module_path"]=="/nonexistent/mod.so", n' 2>&1 | sed 's/^/# /'
+t_ok $? "3.14 C stack frames: module offset, address, return pc"
+
 t_done

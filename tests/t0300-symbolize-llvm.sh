@@ -8,10 +8,19 @@
 P="$top_srcdir/tests/progs/symbolize"
 LLVM=$(command -v llvm-symbolizer || command -v llvm-symbolizer-14 || true)
 
-# addrs FILE: every instruction address in .text, as 0x... lines.
+# addrs FILE: every instruction address in .text, then every 13th byte
+# of the whole image and a little past it (data, padding, nothing), as
+# 0x... lines.
 addrs() {
 	objdump -d --no-show-raw-insn -j .text "$1" |
 	    awk '/^ +[0-9a-f]+:/ { sub(":", "", $1); print "0x" $1 }'
+	max=0
+	for e in $(readelf -lW "$1" | awk '$1 == "LOAD" { print $3, $6 }' |
+	    while read -r va sz; do echo $((va + sz)); done); do
+		[ "$e" -gt "$max" ] && max=$e
+	done
+	awk -v max="$max" 'BEGIN { for (a = 0; a < max + 256; a += 13)
+	    printf "0x%x\n", a }'
 }
 
 # same WHAT OBJ [LLVM-OPTIONS...]: fttriage and llvm-symbolizer agree on
@@ -57,6 +66,27 @@ for cc in gcc clang; do
 			same "$tag library" "$d/liblib.so"
 		done
 	done
+done
+
+# C++: linkage names exactly, then as both tools demangle them.
+for cxx in g++ clang++; do
+	if command -v $cxx >/dev/null 2>&1 &&
+	    $cxx -O2 -g "$P/cxx.cc" -o "$T/cxx-$cxx" 2>/dev/null; then
+		FTOPTS=--no-demangle
+		same "$cxx -O2 C++ program, mangled" "$T/cxx-$cxx" --no-demangle
+		FTOPTS=
+		# llvm-symbolizer 14 leaves some names it cannot demangle
+		# (e.g. with "sr" expressions); those lines may differ.
+		addrs "$T/cxx-$cxx" >"$T/a"
+		"$LLVM" --inlining --obj="$T/cxx-$cxx" <"$T/a" >"$T/want"
+		"$FTTRIAGE" symbolize --addresses "$T/cxx-$cxx" <"$T/a" \
+		    >"$T/got"
+		bad=$(paste "$T/want" "$T/got" | awk -F '\t' \
+		    '$1 != $2 && $1 !~ /^_Z/ { n++ } END { print n + 0 }')
+		t_is "$bad" 0 "$cxx -O2 C++ program, demangled as llvm-symbolizer"
+	else
+		t_skip "$cxx cannot build the C++ program"
+	fi
 done
 
 # Split debug information, found through .gnu_debuglink next to the file.

@@ -77,6 +77,13 @@ for cc in clang gcc; do
 	t_ok $(cmp -s "$T/want" "$T/got"; echo $?) \
 	    "$cc TSan: every other line byte-identical"
 
+	# CI timestamps in front of every line change nothing else.
+	sed 's/^/2024-05-01T10:11:12.1234567Z /' "$d/raw.log" >"$d/ci.log"
+	"$FTTRIAGE" symbolize --symbols "$d" "$d/ci.log" |
+	    sed 's/^2024-05-01T10:11:12.1234567Z //' >"$d/ci.out"
+	t_ok $(cmp -s "$d/out.log" "$d/ci.out"; echo $?) \
+	    "$cc TSan: frames behind a CI timestamp are filled in the same"
+
 	# Without --symbols, the full paths of the SUMMARY lines suffice, for
 	# every report of the log.
 	"$FTTRIAGE" symbolize <"$d/raw.log" >"$d/out2.log" 2>/dev/null
