@@ -40,5 +40,7 @@ enum frame_class classify_name_class(const char *); /* FC__COUNT if no rule */
  * C API (the frame to blame), or -1.
  */
 int	 classify_api_caller(const struct stack *, size_t from);
+/* The first frame below a signal handler's own frames (0 if none). */
+size_t	 classify_stack_start(const struct stack *);
 
 #endif

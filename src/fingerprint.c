@@ -146,7 +146,11 @@ site_key(struct fpctx *c, const struct report *r, int si)
 
 	why(c, "  stack %d (%s%s%s):", si, stack_role_name(s->role),
 	    s->thread != NULL ? ", " : "", s->thread != NULL ? s->thread : "");
-	for (i = 0; i < s->nframes && site < 0; i++) {
+	if ((i = classify_stack_start(s)) > 0)
+		why(c, "    #%u..#%u: skipped, the signal handler down to "
+		    "libc's signal trampoline", s->frames[0].index,
+		    s->frames[i - 1].index);
+	for (; i < s->nframes && site < 0; i++) {
 		f = &s->frames[i];
 		u = frame_use(f);
 		switch (u) {
