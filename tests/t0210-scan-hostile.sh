@@ -21,8 +21,18 @@ if ! command -v python3 >/dev/null 2>&1; then
 fi
 
 # scan_rss LOG...: scan under a timeout; JSON in $T/out, stderr in
-# $T/err, exit status in $t_rc, peak RSS (KiB) in $rss.
+# $T/err, exit status in $t_rc, peak RSS (KiB) in $rss.  GNU time measures
+# the process itself; without it Python's figure for its child is used,
+# which also counts the memory of the Python process it was forked from
+# (so it can only err on the high side).
 scan_rss() {
+	if [ -x /usr/bin/time ]; then
+		timeout 120 /usr/bin/time -f %M -o rss.t \
+		    "$FTTRIAGE" scan --format json "$@" >out 2>err
+		t_rc=$?
+		rss=$(tail -n 1 rss.t)
+		return
+	fi
 	python3 - "$FTTRIAGE" "$@" >"$T/rss" <<-'EOF'
 	import resource, subprocess, sys
 	with open("out", "wb") as o, open("err", "wb") as e:
