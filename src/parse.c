@@ -476,7 +476,9 @@ line_anchors(const char *s, size_t len, int raw)
 		 * wants next ('#' and a digit or space, "ze" of Sanitizer,
 		 * "Fa", "Wi", "GI", "] ", ": " or "::"), so that the ':' and
 		 * capitals of ordinary text rarely reach anchor_at.  Reading
-		 * one byte ahead needs 17 bytes in the line.
+		 * one byte ahead needs 17 bytes in the line; the last block
+		 * is read overlapping the one before (its bytes already seen
+		 * are masked off) rather than byte by byte.
 		 */
 		const __m128i c1 = _mm_set1_epi8('#'), c2 = _mm_set1_epi8('z');
 		const __m128i c3 = _mm_set1_epi8('F'), c4 = _mm_set1_epi8('W');
@@ -487,9 +489,10 @@ line_anchors(const char *s, size_t len, int raw)
 		const __m128i n4 = _mm_set1_epi8('i'), n5 = _mm_set1_epi8('I');
 		const __m128i d0 = _mm_set1_epi8('0'), d9 = _mm_set1_epi8('9');
 
-		for (; i + 17 <= len; i += 16) {
-			__m128i	 v = _mm_loadu_si128((const __m128i *)(s + i));
-			__m128i	 w = _mm_loadu_si128((const __m128i *)(s + i + 1));
+		while (len >= 17 && i < len - 1) {
+			size_t	 at = i + 17 <= len ? i : len - 17;
+			__m128i	 v = _mm_loadu_si128((const __m128i *)(s + at));
+			__m128i	 w = _mm_loadu_si128((const __m128i *)(s + at + 1));
 			__m128i	 m, wsp, wdig;
 			unsigned bits;
 
@@ -522,15 +525,17 @@ line_anchors(const char *s, size_t len, int raw)
 			    _mm_and_si128(_mm_cmpeq_epi8(v, c7), wsp)));
 			m = _mm_or_si128(m, _mm_and_si128(_mm_cmpeq_epi8(v, c6),
 			    _mm_or_si128(wsp, _mm_cmpeq_epi8(w, c6))));
-			bits = (unsigned)_mm_movemask_epi8(m);
+			bits = (unsigned)_mm_movemask_epi8(m) &
+			    ~((1U << (i - at)) - 1);
 			while (bits != 0) {
-				size_t j = i + (size_t)__builtin_ctz(bits);
+				size_t j = at + (size_t)__builtin_ctz(bits);
 
 				found |= anchor_at(s, len, j);
 				if (found & ANCHOR_START)
 					return found;
 				bits &= bits - 1;
 			}
+			i = at + 16;
 		}
 	}
 #endif
