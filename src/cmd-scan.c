@@ -21,6 +21,49 @@
 #include "cmd.h"
 #include "emit.h"
 
+/*
+ * The symbolize stage: on by default, it opens nothing until a frame asks
+ * for a module.  --symbols DIR (repeatable) and --debug-dir DIR extend where
+ * modules and debug files are looked for; --no-symbolize turns it off.
+ */
+#define SCAN_SYMBOLIZE_OPTIONS \
+	{ "symbols",	  required_argument, NULL, 'S' }, \
+	{ "debug-dir",	  required_argument, NULL, 'D' }, \
+	{ "no-symbolize", no_argument,	     NULL, 'N' },
+
+static struct symbolizer *scan_sym;
+static int		  scan_sym_off;
+
+/* Take one symbolize option; returns 1 when ch was one. */
+static int
+scan_symbolize_option(int ch, const char *arg)
+{
+	if (scan_sym == NULL)
+		scan_sym = symbolizer_new();
+	switch (ch) {
+	case 'S':
+		symbolizer_add_root(scan_sym, arg);
+		return 1;
+	case 'D':
+		symbolizer_add_debug_dir(scan_sym, arg);
+		return 1;
+	case 'N':
+		scan_sym_off = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+scan_symbolize(struct report *r)
+{
+	if (scan_sym_off)
+		return;
+	if (scan_sym == NULL)
+		scan_sym = symbolizer_new();
+	symbolize_report(scan_sym, r);
+}
+
 struct scan {
 	const struct emit_format *fmt;
 	struct emit_opts	 eo;
@@ -41,6 +84,7 @@ scan_report(struct report *r, void *arg)
 	sc->reports++;
 	if (!r->complete)
 		sc->incomplete++;
+	scan_symbolize(r);
 
 	sc->eo.seq = (int)sc->reports;
 	sc->fmt->report(sc->out, r, &sc->eo);
@@ -92,6 +136,7 @@ static const struct option scan_longopts[] = {
 	{ "frames",	required_argument,	NULL, 'n' },
 	{ "color",	required_argument,	NULL, 'C' },
 	{ "help",	no_argument,		NULL, 'h' },
+	SCAN_SYMBOLIZE_OPTIONS
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -134,6 +179,8 @@ cmd_scan(int argc, char **argv)
 		case 'h':
 			return cmd_help(2, (char *[]){ "help", "scan", NULL });
 		default:
+			if (scan_symbolize_option(ch, optarg))
+				break;
 			return EXIT_ERROR;
 		}
 	}
@@ -159,5 +206,6 @@ cmd_scan(int argc, char **argv)
 	}
 	log_msg(LOG_LVL_INFO, "%" PRIu64 " report(s), %" PRIu64
 	    " incomplete", sc.reports, sc.incomplete);
+	symbolizer_free(scan_sym);
 	return errors ? EXIT_ERROR : 0;
 }

@@ -19,6 +19,7 @@ static const struct cmd_entry cmd_table[] = {
 	  "  --format FMT   text (default) or json (one object per line)\n"
 	  "  --frames N     frames shown per stack in text (default 4, 0 = all)\n"
 	  "  --color WHEN   always, auto (default) or never\n" },
+	{ "symbolize", cmd_symbolize, "symbolize [--symbols DIR]... [--debug-dir DIR]... [file ...]", "fill in unsymbolized sanitizer frames", "  --symbols DIR    search DIR (recursively) for modules by name\n  --debug-dir DIR  look for debug files under DIR as under /usr/lib/debug\n" },
 	{ "help",      cmd_help,      "help [command]",
 	  "show usage", NULL },
 	{ "version",   cmd_version,   "version",
