@@ -18,8 +18,39 @@ static const struct cmd_entry cmd_table[] = {
 	  "extract reports from logs",
 	  "  --format FMT   text (default) or json (one object per line)\n"
 	  "  --frames N     frames shown per stack in text (default 4, 0 = all)\n"
-	  "  --color WHEN   always, auto (default) or never\n" },
+	  "  --color WHEN   always, auto (default) or never\n"
+	  "  --db PATH      record into this store (default $FTTRIAGE_DB, else\n"
+	  "                 $XDG_DATA_HOME/fttriage/fttriage.db)\n"
+	  "  --project P    the logs belong to project P\n"
+	  "  --config FILE  project mapping ('project NAME GLOB' lines)\n"
+	  "  --no-store     do not record into the store\n" },
+	{ "issues",    cmd_issues,    "issues [--project P] [--state S] "
+	  "[--since DATE|DURATION] [--db PATH] [--format text|json]",
+	  "list stored issues",
+	  "  --project P    only issues of project P\n"
+	  "  --state S      only issues in state S\n"
+	  "  --since WHEN   seen since a date or for a duration (7d, 12h)\n"
+	  "  --db PATH      the store (default $FTTRIAGE_DB, else\n"
+	  "                 $XDG_DATA_HOME/fttriage/fttriage.db)\n"
+	  "  --format F     text or json\n" },
+	{ "show",      cmd_show,      "show [--db PATH] [--format text|json] ID",
+	  "show one issue: occurrences, tests, a sample",
+	  "  --db PATH      the store\n"
+	  "  --format F     text or json\n" },
+	{ "triage",    cmd_triage,    "triage [--db PATH] [--note TEXT] ID STATE",
+	  "set an issue's state: new known upstream fixed ignored",
+	  "  --db PATH      the store\n"
+	  "  --note TEXT    why (kept with the state)\n" },
 	{ "symbolize", cmd_symbolize, "symbolize [--symbols DIR]... [--debug-dir DIR]... [file ...]", "fill in unsymbolized sanitizer frames", "  --symbols DIR    search DIR (recursively) for modules by name\n  --debug-dir DIR  look for debug files under DIR as under /usr/lib/debug\n" },
+	{ "explain",   cmd_explain,
+	  "explain [--keys] [--key KEY] [-n I[,J]] [--symbols DIR] log [log2]",
+	  "show why two reports share an issue, or not",
+	  "  -n I[,J]       the reports to compare (default: 1,2 of one log,\n"
+	  "                 or the first report of each of two logs)\n"
+	  "  --key KEY      compare report I with the issue of this key\n"
+	  "  --keys         list the fingerprint and key of every report\n"
+	  "  --symbols DIR, --debug-dir DIR, --no-symbolize   as for scan\n"
+	  "Exits 0 when the two reports share a fingerprint, 1 when not.\n" },
 	{ "help",      cmd_help,      "help [command]",
 	  "show usage", NULL },
 	{ "version",   cmd_version,   "version",
