@@ -239,11 +239,11 @@ scan_source(struct scan *sc, const char *path)
 	scan_store_begin(sc, path, &offset, &line);
 	p = parser_new(source_name(src), scan_report, sc);
 	source_set_skip(src, parser_can_skip, p);
-	while ((rc = source_next(src, &l, &cause)) == 1) {
+	while ((rc = source_next(src, &l, &cause)) == 1)
 		parser_feed(p, &l);
-		offset = l.next;
-		line = l.number;
-	}
+	/* How far it was read, noise passed over included. */
+	offset = source_offset(src);
+	line = source_line_number(src);
 	if (rc == -1) {
 		ft_warnx("%s", cause);
 		free(cause);

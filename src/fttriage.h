@@ -319,6 +319,10 @@ int	 source_seek(struct source *, uint64_t offset, uint64_t line);
 void	 source_set_skip(struct source *,
 	    int (*skip)(void *, const char *, size_t), void *arg);
 uint64_t source_skipped_lines(const struct source *);
+/* How far the source has been read: the byte offset just past the last
+ * line returned or passed over, and that line's number. */
+uint64_t source_offset(const struct source *);
+uint64_t source_line_number(const struct source *);
 const char *source_name(const struct source *);
 uint64_t source_cut_lines(const struct source *);
 uint64_t source_binary_lines(const struct source *);

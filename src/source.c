@@ -129,6 +129,18 @@ source_skipped_lines(const struct source *s)
 	return s->skipped_lines;
 }
 
+uint64_t
+source_offset(const struct source *s)
+{
+	return s->offset;
+}
+
+uint64_t
+source_line_number(const struct source *s)
+{
+	return s->lineno;
+}
+
 void
 source_close(struct source *s)
 {
