@@ -555,6 +555,39 @@ classify_top_frame(const struct report *r, int *stack, int *frame)
 }
 
 /*
+ * Where the stack proper starts: a native stack dumped from a signal
+ * handler (faulthandler's C stack, a debugger stopped in the handler)
+ * begins with the handler -- fatal-error machinery, frames without names
+ * -- down to libc's signal trampoline.  The frame below it is where the
+ * signal hit.  Returns the index of the first frame to consider.
+ */
+size_t
+classify_stack_start(const struct stack *s)
+{
+	size_t	 i;
+	int	 seen = 0;
+
+	for (i = 0; i < s->nframes && i < 16; i++) {
+		switch (frame_use(&s->frames[i])) {
+		case FU_FATAL:
+			seen = 1;
+			continue;
+		case FU_NONAME:
+		case FU_RUNTIME:
+			continue;
+		case FU_LIBC:
+			if (seen && i + 1 < s->nframes)
+				return i + 1;
+			continue;
+		default:
+			/* Code before any trampoline: no handler here. */
+			return 0;
+		}
+	}
+	return 0;
+}
+
+/*
  * Below frame 'from' of a stack whose top is CPython code, the extension
  * frame that called into the C API, or -1.  The search stops at call/eval
  * plumbing: below that, Python code made the call, not an extension.
@@ -623,11 +656,12 @@ find_culprit(struct report *r)
 	if ((si = blame_stack(r)) < 0)
 		return;
 	s = &r->stacks[si];
-	for (i = 0; i < s->nframes; i++) {
+	for (i = classify_stack_start(s); i < s->nframes; i++) {
 		u = frame_use(&s->frames[i]);
 		if (u == FU_RUNTIME || u == FU_LIBC || u == FU_FATAL)
 			continue;
-		if (first < 0 && (u != FU_NONAME || s->frames[i].module != NULL))
+		if (first < 0 && (u != FU_NONAME ||
+		    s->frames[i].module != NULL))
 			first = (int)i;
 		if (u != FU_CODE && u != FU_NONAME)
 			continue;
