@@ -511,6 +511,12 @@ classify_primary_stack(const struct report *r)
 			    r->stacks[i].nframes > 0)
 				return (int)i;
 	}
+	/* faulthandler lists every thread; the crashing one is "Current". */
+	for (i = 0; i < r->nstacks; i++)
+		if (r->stacks[i].role == SR_PYTHON && r->stacks[i].nframes > 0 &&
+		    r->stacks[i].label != NULL &&
+		    strncmp(r->stacks[i].label, "Current thread 0x", 17) == 0)
+			return (int)i;
 	for (i = 0; i < r->nstacks; i++)
 		if (r->stacks[i].nframes > 0)
 			return (int)i;
