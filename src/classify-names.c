@@ -14,6 +14,7 @@
  */
 #include "config.h"
 
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -297,38 +298,97 @@ static const char *const cpython_name_globs[] = {
 
 static enum frame_use frame_use_named(const struct frame *, const char *);
 
+/*
+ * A list of globs with the set of their first characters, so that most
+ * names are turned away without a single comparison.
+ */
+struct glob_set {
+	const char *const *globs;
+	size_t		 n;
+	unsigned char	 first[256];  /* 1: some glob starts with it */
+	int		 built;
+};
+
+#define GLOB_SET(a) { (a), nitems(a), { 0 }, 0 }
+
+static struct glob_set runtime_set = GLOB_SET(runtime_globs);
+static struct glob_set intercepted_set = GLOB_SET(intercepted_globs);
+static struct glob_set attach_set = GLOB_SET(attach_globs);
+static struct glob_set libc_name_set = GLOB_SET(libc_name_globs);
+static struct glob_set cpython_name_set = GLOB_SET(cpython_name_globs);
+
 static int
-glob_list(const char *const *globs, size_t n, const char *name)
+glob_list(struct glob_set *gs, const char *name)
 {
-	size_t	i;
+	size_t	 i, c;
 
 	if (name == NULL)
 		return 0;
-	for (i = 0; i < n; i++)
-		if (glob_match(globs[i], name))
+	if (!gs->built) {
+		for (i = 0; i < gs->n; i++) {
+			c = (unsigned char)gs->globs[i][0];
+			if (c == '*' || c == '?' || c == '[')
+				memset(gs->first, 1, sizeof gs->first);
+			else
+				gs->first[c] = 1;
+		}
+		gs->built = 1;
+	}
+	if (!gs->first[(unsigned char)name[0]])
+		return 0;
+	for (i = 0; i < gs->n; i++)
+		if (glob_match(gs->globs[i], name))
 			return 1;
 	return 0;
+}
+
+/*
+ * use_table by first character, in table order within each character, so
+ * that a name is only tried against the rules that can match it.  Every
+ * rule starts with a literal character.
+ */
+static unsigned short	use_order[nitems(use_table)];
+static size_t		use_bucket[257];
+
+static void
+use_index(void)
+{
+	size_t	 i, c, fill[256];
+
+	memset(use_bucket, 0, sizeof use_bucket);
+	for (i = 0; i < nitems(use_table); i++) {
+		c = (unsigned char)use_table[i].glob[0];
+		assert(c != '*' && c != '?' && c != '[');
+		use_bucket[c + 1]++;
+	}
+	for (c = 1; c < 257; c++)
+		use_bucket[c] += use_bucket[c - 1];
+	memcpy(fill, use_bucket, sizeof fill);
+	for (i = 0; i < nitems(use_table); i++) {
+		c = (unsigned char)use_table[i].glob[0];
+		use_order[fill[c]++] = (unsigned short)i;
+	}
 }
 
 /* Is the name a sanitizer runtime function or interceptor alias? */
 int
 classify_name_is_runtime(const char *name)
 {
-	return glob_list(runtime_globs, nitems(runtime_globs), name);
+	return glob_list(&runtime_set, name);
 }
 
 /* Is the name a libc function that the sanitizers intercept? */
 int
 classify_name_is_intercepted(const char *name)
 {
-	return glob_list(intercepted_globs, nitems(intercepted_globs), name);
+	return glob_list(&intercepted_set, name);
 }
 
 /* Is the name a C API call that attaches or detaches a thread state? */
 int
 classify_name_is_attach(const char *name)
 {
-	return glob_list(attach_globs, nitems(attach_globs), name);
+	return glob_list(&attach_set, name);
 }
 
 /*
@@ -342,13 +402,13 @@ classify_name_class(const char *name)
 		return FC__COUNT;
 	if (classify_name_is_runtime(name))
 		return FC_SANITIZER;
-	if (glob_list(libc_name_globs, nitems(libc_name_globs), name))
+	if (glob_list(&libc_name_set, name))
 		return FC_LIBC;
 	if (glob_match("PyInit_*", name))
 		return FC__COUNT;
 	if (glob_match("_Py*", name) || glob_match("Py[A-Z]*", name) ||
 	    glob_match("Py_*", name) ||
-	    glob_list(cpython_name_globs, nitems(cpython_name_globs), name))
+	    glob_list(&cpython_name_set, name))
 		return FC_INTERPRETER;
 	return FC__COUNT;
 }
@@ -391,7 +451,7 @@ frame_use(const struct frame *f)
 static enum frame_use
 frame_use_named(const struct frame *f, const char *name)
 {
-	size_t	 i;
+	size_t	 i, k, c;
 
 	if (f->cls == FC_PYTHON) {
 		if (name == NULL)
@@ -411,7 +471,11 @@ frame_use_named(const struct frame *f, const char *name)
 			return FU_LIBC;
 		return FU_NONAME;
 	}
-	for (i = 0; i < nitems(use_table); i++) {
+	if (use_bucket[256] == 0)
+		use_index();
+	c = (unsigned char)name[0];
+	for (k = use_bucket[c]; k < use_bucket[c + 1]; k++) {
+		i = use_order[k];
 		if (!scope_applies(use_table[i].scope, f->cls))
 			continue;
 		if (!glob_match(use_table[i].glob, name))

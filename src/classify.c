@@ -511,6 +511,12 @@ classify_primary_stack(const struct report *r)
 			    r->stacks[i].nframes > 0)
 				return (int)i;
 	}
+	/* faulthandler lists every thread; the crashing one is "Current". */
+	for (i = 0; i < r->nstacks; i++)
+		if (r->stacks[i].role == SR_PYTHON && r->stacks[i].nframes > 0 &&
+		    r->stacks[i].label != NULL &&
+		    strncmp(r->stacks[i].label, "Current thread 0x", 17) == 0)
+			return (int)i;
 	for (i = 0; i < r->nstacks; i++)
 		if (r->stacks[i].nframes > 0)
 			return (int)i;
@@ -552,6 +558,39 @@ classify_top_frame(const struct report *r, int *stack, int *frame)
 		return 0;
 	}
 	return -1;
+}
+
+/*
+ * Where the stack proper starts: a native stack dumped from a signal
+ * handler (faulthandler's C stack, a debugger stopped in the handler)
+ * begins with the handler -- fatal-error machinery, frames without names
+ * -- down to libc's signal trampoline.  The frame below it is where the
+ * signal hit.  Returns the index of the first frame to consider.
+ */
+size_t
+classify_stack_start(const struct stack *s)
+{
+	size_t	 i;
+	int	 seen = 0;
+
+	for (i = 0; i < s->nframes && i < 16; i++) {
+		switch (frame_use(&s->frames[i])) {
+		case FU_FATAL:
+			seen = 1;
+			continue;
+		case FU_NONAME:
+		case FU_RUNTIME:
+			continue;
+		case FU_LIBC:
+			if (seen && i + 1 < s->nframes)
+				return i + 1;
+			continue;
+		default:
+			/* Code before any trampoline: no handler here. */
+			return 0;
+		}
+	}
+	return 0;
 }
 
 /*
@@ -623,11 +662,12 @@ find_culprit(struct report *r)
 	if ((si = blame_stack(r)) < 0)
 		return;
 	s = &r->stacks[si];
-	for (i = 0; i < s->nframes; i++) {
+	for (i = classify_stack_start(s); i < s->nframes; i++) {
 		u = frame_use(&s->frames[i]);
 		if (u == FU_RUNTIME || u == FU_LIBC || u == FU_FATAL)
 			continue;
-		if (first < 0 && (u != FU_NONAME || s->frames[i].module != NULL))
+		if (first < 0 && (u != FU_NONAME ||
+		    s->frames[i].module != NULL))
 			first = (int)i;
 		if (u != FU_CODE && u != FU_NONAME)
 			continue;

@@ -30,9 +30,9 @@ glob_match(const char *pattern, const char *s)
 }
 
 /* classify-names.c: the name tables. */
-int	 classify_name_is_runtime(const char *);     /* __tsan_*, __interceptor_* ... */
-int	 classify_name_is_intercepted(const char *); /* malloc, pthread_create ... */
-int	 classify_name_is_attach(const char *);      /* PyGILState_Ensure ... */
+int	 classify_name_is_runtime(const char *);     /* __tsan_*, ... */
+int	 classify_name_is_intercepted(const char *); /* malloc, ... */
+int	 classify_name_is_attach(const char *);      /* PyGILState_Ensure */
 enum frame_class classify_name_class(const char *); /* FC__COUNT if no rule */
 
 /*
@@ -40,5 +40,7 @@ enum frame_class classify_name_class(const char *); /* FC__COUNT if no rule */
  * C API (the frame to blame), or -1.
  */
 int	 classify_api_caller(const struct stack *, size_t from);
+/* The first frame below a signal handler's own frames (0 if none). */
+size_t	 classify_stack_start(const struct stack *);
 
 #endif

@@ -143,14 +143,14 @@ size_t
 clean_line(const char *in, size_t len, char *out, const char **channel,
     size_t *channel_len, int *binary)
 {
-	size_t	 i, o, n, skip;
-	int	 again;
+	size_t	 i, o, n, skip, t;
+	int	 again, verbatim;
 
 	*channel = NULL;
 	*channel_len = 0;
 	*binary = 0;
 
-	i = clean_timestamp_len(in, len);
+	i = t = clean_timestamp_len(in, len);
 
 	/*
 	 * Fast path: a line with no control byte and no prefix is copied as
@@ -170,7 +170,8 @@ clean_line(const char *in, size_t len, char *out, const char **channel,
 		}
 		while (p < end && (unsigned char)*p >= 0x20 && *p != 0x7f)
 			p++;
-		if (p == end) {
+		verbatim = p == end;
+		if (verbatim) {
 			o = len - i;
 			memcpy(out, in + i, o);
 			i = len;
@@ -211,8 +212,12 @@ clean_line(const char *in, size_t len, char *out, const char **channel,
 		again = 0;
 		n = channel_prefix(out + skip, o - skip, channel, channel_len);
 		if (n != 0 && *channel_len > 0) {
-			/* Channel must point at stable input bytes. */
-			const char *p = memmem(in, len, *channel, *channel_len);
+			/*
+			 * Channel must point at stable input bytes.  A line
+			 * copied as it was maps straight back to the input.
+			 */
+			const char *p = verbatim ? in + t + (*channel - out) :
+			    memmem(in, len, *channel, *channel_len);
 
 			*channel = p;
 			if (p == NULL)

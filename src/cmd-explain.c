@@ -2,16 +2,16 @@
  * cmd-explain.c: "fttriage explain": why two reports are one issue, or not.
  *
  * Scans one or two logs through the same stages as "scan" (parse,
- * symbolize, classify, fingerprint), keeps the reports asked for, and prints for each
- * its fingerprint, its readable key and how the key was built -- every
- * frame used or skipped, and why -- then whether the two share a
- * fingerprint and, when they do not, which parts of their keys differ.
- * With --key KEY it compares one report with an issue given by the key the
- * store keeps for it.  With --keys it lists every report instead, one per line: its number,
- * fingerprint, top frame, culprit, the culprit's class and its key, tab
- * separated.  The exit status
- * is that of cmp(1): 0 when the two share a fingerprint, 1 when they do
- * not, 2 on error.
+ * symbolize, classify, fingerprint), keeps the reports asked for, and
+ * prints for each its fingerprint, its readable key and how the key was
+ * built -- every frame used or skipped, and why -- then whether the two
+ * share a fingerprint and, when they do not, which parts of their keys
+ * differ.  With --key KEY it compares one report with an issue given by
+ * the key the store keeps for it.  With --keys it lists every report
+ * instead, one per line: its number, fingerprint, top frame, culprit, the
+ * culprit's class and its key, tab separated.  The exit status is that of
+ * cmp(1): 0 when the two share a fingerprint, 1 when they do not, 2 on
+ * error.
  */
 #include "config.h"
 

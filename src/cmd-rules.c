@@ -88,6 +88,7 @@ load_rules(const struct rules_opts *o, int *errors)
 	size_t		 i;
 
 	rs = ruleset_new();
+	ruleset_set_notes(rs, 1);	/* every rule, harmless ones too */
 	*errors = 0;
 	if (!o->no_default && ruleset_load_default(rs, &cause) != 0) {
 		fprintf(stderr, "%s\n", cause);

@@ -20,6 +20,7 @@
 #include "fttriage.h"
 #include "cmd.h"
 #include "emit.h"
+#include "digest.h"
 
 /*
  * The symbolize stage: on by default, it opens nothing until a frame asks
@@ -79,6 +80,10 @@ struct scan {
 	struct project_map	*projects;
 	const char		*project;
 	int			 store_errors;
+
+	/* --fail-on: what decides the exit status. */
+	enum digest_gate	 gate;
+	uint64_t		 unsuppressed;
 };
 
 /* ---- the store sink ------------------------------------------------- */
@@ -199,6 +204,40 @@ scan_store_close(struct scan *sc)
 /* ---- end of the store sink ------------------------------------------ */
 
 /*
+ * The gate of --fail-on, before the run ends: 1 when the scan must exit 1.
+ * "any" counts reports that no suppression silences; "new" asks the store
+ * for issues this run saw first and for regressions it saw.
+ */
+static int
+scan_gate(struct scan *sc)
+{
+	int64_t	 fresh, regressions;
+	char	*cause = NULL;
+
+	switch (sc->gate) {
+	case DG_NEVER:
+		return 0;
+	case DG_ANY:
+		return sc->unsuppressed > 0;
+	case DG_NEW:
+		if (sc->store == NULL)
+			return 0;
+		if (store_run_news(sc->store, &fresh, &regressions,
+		    &cause) != 0) {
+			ft_warnx("%s", cause);
+			free(cause);
+			sc->store_errors++;
+			return 0;
+		}
+		if (fresh + regressions > 0)
+			log_msg(LOG_LVL_INFO, "%" PRId64 " new issue(s), %"
+			    PRId64 " regression(s)", fresh, regressions);
+		return fresh + regressions > 0;
+	}
+	return 0;
+}
+
+/*
  * One finished report: the later pipeline stages, then the sinks.  The
  * report is freed here.
  */
@@ -219,6 +258,8 @@ scan_report(struct report *r, void *arg)
 	if (sc->rs != NULL)
 		rules_apply(sc->rs, r);
 
+	if (!r->suppressed)
+		sc->unsuppressed++;
 	sc->eo.seq = (int)sc->reports;
 	sc->fmt->report(sc->out, r, &sc->eo);
 	scan_store_report(sc, r);
@@ -275,7 +316,10 @@ scan_source(struct scan *sc, const char *path)
 }
 
 /* The rules stage's options: long only. */
-enum { OPT_RULES = 0x200, OPT_NO_RULES, OPT_SUPPRESSIONS };
+enum { OPT_RULES = 0x200, OPT_NO_RULES, OPT_SUPPRESSIONS, OPT_NOTES };
+
+/* The gate's option. */
+enum { OPT_FAIL_ON = 0x300 };
 
 static const struct option scan_longopts[] = {
 	{ "format",	required_argument,	NULL, 'f' },
@@ -283,7 +327,9 @@ static const struct option scan_longopts[] = {
 	{ "color",	required_argument,	NULL, 'C' },
 	{ "rules",	required_argument,	NULL, OPT_RULES },
 	{ "no-rules",	no_argument,		NULL, OPT_NO_RULES },
+	{ "notes",	no_argument,		NULL, OPT_NOTES },
 	{ "suppressions", required_argument,	NULL, OPT_SUPPRESSIONS },
+	{ "fail-on",	required_argument,	NULL, OPT_FAIL_ON },
 	{ "help",	no_argument,		NULL, 'h' },
 	/* the store sink */
 	{ "db",		required_argument,	NULL, OPT_DB },
@@ -300,12 +346,12 @@ cmd_scan(int argc, char **argv)
 	struct scan	 sc;
 	const char	*color = "auto";
 	const char	*db = NULL, *config = NULL;
-	int		 ch, i, errors = 0, no_store = 0;
+	int		 ch, i, errors = 0, no_store = 0, found;
 	char		*end, *cause = NULL;
 	long		 n;
 	char	       **rpaths = NULL;
 	size_t		 nrpaths = 0, k;
-	int		 no_rules = 0;
+	int		 no_rules = 0, notes = 0;
 
 	memset(&sc, 0, sizeof sc);
 	sc.fmt = emit_format_find("text");
@@ -339,6 +385,9 @@ cmd_scan(int argc, char **argv)
 			    sizeof *rpaths);
 			rpaths[nrpaths++] = optarg;
 			break;
+		case OPT_NOTES:
+			notes = 1;
+			break;
 		case OPT_NO_RULES:
 			no_rules = 1;
 			break;
@@ -348,6 +397,13 @@ cmd_scan(int argc, char **argv)
 			    &cause)) == NULL) {
 				ft_warnx("%s", cause);
 				free(cause);
+				return EXIT_ERROR;
+			}
+			break;
+		case OPT_FAIL_ON:
+			if (digest_gate_from_name(optarg, &sc.gate) != 0) {
+				ft_warnx("bad --fail-on value '%s' (new, any, "
+				    "never)", optarg);
 				return EXIT_ERROR;
 			}
 			break;
@@ -382,6 +438,7 @@ cmd_scan(int argc, char **argv)
 	if (!no_rules || nrpaths > 0) {
 		/* Without the shipped rules a scan still works: say so. */
 		sc.rs = ruleset_new();
+		ruleset_set_notes(sc.rs, notes);
 		if (!no_rules && ruleset_load_default(sc.rs, &cause) != 0) {
 			/* An uninstalled build has no rules directory. */
 			log_msg(getenv("FTTRIAGE_RULES_DIR") != NULL ?
@@ -400,8 +457,13 @@ cmd_scan(int argc, char **argv)
 		}
 	}
 	free(rpaths);
+	if (sc.gate == DG_NEW && no_store) {
+		ft_warnx("--fail-on new needs the store (drop --no-store)");
+		return EXIT_ERROR;
+	}
 	if (scan_store_open(&sc, no_store, db, config, argc, argv) != 0)
 		return EXIT_ERROR;
+	sc.eo.project = sc.project;
 	if (sc.fmt->start != NULL)
 		sc.fmt->start(sc.out, &sc.eo);
 	if (optind == argc)
@@ -410,6 +472,7 @@ cmd_scan(int argc, char **argv)
 		errors += scan_source(&sc, argv[i]) != 0;
 	if (sc.fmt->finish != NULL)
 		sc.fmt->finish(sc.out, &sc.eo);
+	found = scan_gate(&sc);
 	scan_store_close(&sc);
 	errors += sc.store_errors;
 	if (fflush(sc.out) != 0) {
@@ -421,5 +484,7 @@ cmd_scan(int argc, char **argv)
 	symbolizer_free(scan_sym);
 	ruleset_free(sc.rs);
 	suppressions_free(sc.supp);
-	return errors ? EXIT_ERROR : 0;
+	if (errors)
+		return EXIT_ERROR;
+	return found ? EXIT_FOUND : 0;
 }

@@ -86,7 +86,8 @@ lreader_next(struct lreader *lr, const char **line, size_t *len)
 	ssize_t	 n;
 
 	for (;;) {
-		nl = memchr(lr->buf + lr->off, '\n', lr->len - lr->off);
+		nl = lr->len > lr->off ?
+		    memchr(lr->buf + lr->off, '\n', lr->len - lr->off) : NULL;
 		if (nl != NULL) {
 			*line = lr->buf + lr->off;
 			*len = (size_t)(nl - (lr->buf + lr->off)) + 1;

@@ -33,6 +33,8 @@ int	 cmd_symbolize(int, char **);
 int	 cmd_explain(int, char **);
 int	 cmd_watch(int, char **);
 int	 cmd_rules(int, char **);
+int	 cmd_summary(int, char **);
+int	 cmd_suppressions(int, char **);
 int	 cmd_help(int, char **);
 int	 cmd_version(int, char **);
 

@@ -15,10 +15,17 @@
 
 #include "fttriage.h"
 #include "emit.h"
+#include "digest.h"
 
 static const struct emit_format formats[] = {
 	{ "text", NULL, emit_text_report, NULL },
 	{ "json", NULL, emit_json_report, NULL },
+	/* Whole documents, one entry per issue: written at the end. */
+	{ "sarif", emit_digest_start, emit_digest_report, emit_sarif_finish },
+	{ "github", emit_digest_start, emit_digest_report, emit_github_finish },
+	{ "junit", emit_digest_start, emit_digest_report, emit_junit_finish },
+	{ "markdown", emit_digest_start, emit_digest_report,
+	  emit_markdown_finish },
 };
 
 const struct emit_format *

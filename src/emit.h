@@ -18,6 +18,7 @@ struct emit_opts {
 	int	 color;        /* ANSI colour on a terminal */
 	int	 frames;       /* frames shown per stack in text; 0 = all */
 	int	 seq;          /* report number, maintained by the caller */
+	const char *project;   /* the project the logs belong to, or NULL */
 };
 
 struct emit_format {

@@ -35,8 +35,8 @@ struct fpctx {
 	struct buf	 key;
 	struct buf	 why;
 	int		 explain;
-	int		 low;     /* some part rests on unsymbolized frames */
-	int		 mega;    /* a site is the eval loop with no code below */
+	int		 low;     /* a part rests on unsymbolized frames */
+	int		 mega;    /* a site is the eval loop alone */
 };
 
 static void
@@ -146,21 +146,27 @@ site_key(struct fpctx *c, const struct report *r, int si)
 
 	why(c, "  stack %d (%s%s%s):", si, stack_role_name(s->role),
 	    s->thread != NULL ? ", " : "", s->thread != NULL ? s->thread : "");
-	for (i = 0; i < s->nframes && site < 0; i++) {
+	if ((i = classify_stack_start(s)) > 0)
+		why(c, "    #%u..#%u: skipped, the signal handler down to "
+		    "libc's signal trampoline", s->frames[0].index,
+		    s->frames[i - 1].index);
+	for (; i < s->nframes && site < 0; i++) {
 		f = &s->frames[i];
 		u = frame_use(f);
 		switch (u) {
 		case FU_RUNTIME:
 		case FU_LIBC:
 		case FU_FATAL:
-			why(c, "    #%u %s [%s]: skipped, %s", f->index, show(f),
-			    frame_class_name(f->cls), frame_use_name(u));
+			why(c, "    #%u %s [%s]: skipped, %s", f->index,
+			    show(f), frame_class_name(f->cls),
+			    frame_use_name(u));
 			continue;
 		case FU_PLUMBING:
 			if (fallback < 0)
 				fallback = (int)i;
-			why(c, "    #%u %s [%s]: skipped, %s", f->index, show(f),
-			    frame_class_name(f->cls), frame_use_name(u));
+			why(c, "    #%u %s [%s]: skipped, %s", f->index,
+			    show(f), frame_class_name(f->cls),
+			    frame_use_name(u));
 			continue;
 		case FU_HELPER:
 		case FU_LOCK:
@@ -181,14 +187,14 @@ site_key(struct fpctx *c, const struct report *r, int si)
 				prefix[np++] = k;
 			else
 				free(k);
-			why(c, "    #%u %s [%s]: walked through, kept as prefix "
-			    "(%s)", f->index, show(f), frame_class_name(f->cls),
-			    frame_use_name(u));
+			why(c, "    #%u %s [%s]: walked through, kept as "
+			    "prefix (%s)", f->index, show(f),
+			    frame_class_name(f->cls), frame_use_name(u));
 			continue;
 		case FU_NONAME:
 			if (f->module == NULL && f->module_path == NULL) {
-				why(c, "    #%u ?? : skipped, no function and no "
-				    "module", f->index);
+				why(c, "    #%u ?? : skipped, no function "
+				    "and no module", f->index);
 				continue;
 			}
 			break;
@@ -201,8 +207,9 @@ site_key(struct fpctx *c, const struct report *r, int si)
 		site = fallback;
 		if (frame_use(&s->frames[site]) == FU_MEGA)
 			c->mega = 1;
-		why(c, "    no code frame: #%u %s stands for the stack (lower "
-		    "precision)", s->frames[site].index, show(&s->frames[site]));
+		why(c, "    no code frame: #%u %s stands for the stack "
+		    "(lower precision)", s->frames[site].index,
+		    show(&s->frames[site]));
 	} else if (site < 0 && np > 0)
 		why(c, "    no code frame: the helpers alone are the site");
 	else if (site < 0) {
@@ -310,8 +317,10 @@ normalize_message(const char *s)
 			}
 		}
 		/* U+2018 / U+2019 quotes as ASCII. */
-		if ((unsigned char)p[0] == 0xe2 && (unsigned char)p[1] == 0x80 &&
-		    ((unsigned char)p[2] == 0x98 || (unsigned char)p[2] == 0x99)) {
+		if ((unsigned char)p[0] == 0xe2 &&
+		    (unsigned char)p[1] == 0x80 &&
+		    ((unsigned char)p[2] == 0x98 ||
+		    (unsigned char)p[2] == 0x99)) {
 			buf_addc(&b, '\'');
 			p += 3;
 			continue;
@@ -655,9 +664,18 @@ key_for_kind(struct fpctx *c, const struct report *r)
 		why(c, "  keyed by the site of the operation");
 		add_site(c, r, classify_primary_stack(r));
 		break;
+	case RK_PYTHON_EXCEPTION:
+		/* The type, not the message: it quotes the data. */
+		t = xstrdup(r->summary != NULL ? r->summary : r->title != NULL ?
+		    r->title : "exception");
+		t[strcspn(t, ":")] = '\0';
+		add_message(c, "exception", t);
+		free(t);
+		if (!add_native_site(c, r) && !add_python_frames(c, r))
+			why(c, "  no native or Python frame");
+		break;
 	case RK_PYTHON_FATAL:
 	case RK_FAULTHANDLER:
-	case RK_PYTHON_EXCEPTION:
 		add_message(c, "message", r->summary != NULL ? r->summary :
 		    r->title);
 		if (!add_native_site(c, r) && !add_python_frames(c, r))

@@ -420,6 +420,9 @@ uint64_t fingerprint_hash(const char *);          /* FNV-1a 64 of a key */
 /* ------------------------------------------------------------------ */
 struct ruleset;
 struct ruleset *ruleset_new(void);
+/* Whether line rules of severity "note" (harmless messages) make event
+ * reports; off by default, so a scan lists problems only. */
+void	 ruleset_set_notes(struct ruleset *, int);
 void	 ruleset_free(struct ruleset *);
 /* A file or a directory of *.rules; a later load replaces equal ids. */
 int	 ruleset_load_path(struct ruleset *, const char *file_or_dir,
@@ -574,6 +577,15 @@ struct project_map *project_map_load(const char *path, char **cause);
 void	 project_map_free(struct project_map *);
 /* The project for a source path, or NULL; owned by the map. */
 const char *project_map_find(const struct project_map *, const char *path);
+
+/* store.c, queries for summaries (0 or -1 with cause). */
+int	 store_summary_runs(struct store *, const char *project,
+	    int64_t *last_id, int64_t *last_started, int64_t *previous_started,
+	    char **cause);
+int	 store_issue_in_run(struct store *, int64_t issue_id, int64_t run_id,
+	    int *first, int *seen, char **cause);
+int	 store_run_news(struct store *, int64_t *fresh, int64_t *regressions,
+	    char **cause);
 
 /* store.c, for the watcher: a source known by its open file, not its path. */
 struct store_ingest *store_ingest_begin_fd(struct store *, const char *path,

@@ -14,19 +14,26 @@
 
 static const struct cmd_entry cmd_table[] = {
 	{ "scan",      cmd_scan,
-	  "scan [--format text|json] [--frames N] [--color WHEN] [file ...]",
+	  "scan [--format text|json|sarif|github|junit|markdown] [--frames N]\n"
+	  "       [--color WHEN] [--db PATH] [--project P] [--config FILE]\n"
+	  "       [--no-store] [--rules PATH] [--no-rules] [--suppressions FILE]\n"
+	  "       [--notes] [--fail-on new|any|never] [file ...]",
 	  "extract reports from logs",
-	  "  --format FMT   text (default) or json (one object per line)\n"
+	  "  --format FMT   text (default), json (one object per line), or one\n"
+	  "                 document of the issues: sarif, github, junit, markdown\n"
 	  "  --frames N     frames shown per stack in text (default 4, 0 = all)\n"
 	  "  --color WHEN   always, auto (default) or never\n"
 	  "  --rules PATH   also load the rules in PATH (file or directory)\n"
 	  "  --no-rules     do not load the shipped rules (only --rules PATH)\n"
+	  "  --notes        also report harmless messages that note-level\n"
+	  "                 line rules explain\n"
 	  "  --suppressions FILE  mark reports a TSan suppressions file silences\n"
 	  "  --db PATH      record into this store (default $FTTRIAGE_DB, else\n"
 	  "                 $XDG_DATA_HOME/fttriage/fttriage.db)\n"
 	  "  --project P    the logs belong to project P\n"
 	  "  --config FILE  project mapping ('project NAME GLOB' lines)\n"
-	  "  --no-store     do not record into the store\n" },
+	  "  --no-store     do not record into the store\n"
+	  "  --fail-on G    exit 1 on new issues (new), on any (any), or never\n" },
 	{ "issues",    cmd_issues,    "issues [--project P] [--state S] "
 	  "[--since DATE|DURATION] [--db PATH] [--format text|json]",
 	  "list stored issues",
@@ -69,6 +76,23 @@ static const struct cmd_entry cmd_table[] = {
 	  "  -R, --rules PATH  also load the rules in PATH (file or directory)\n"
 	  "  -n, --no-default  do not load the shipped rules\n"
 	  "  suppressions SUPP-FILE [LOG ...]  which TSan reports SUPP-FILE silences\n" },
+	{ "summary",   cmd_summary,
+	  "summary [--project P] [--since WHEN] [--db PATH]\n"
+	  "       [--format text|markdown|json|sarif|github|junit]\n"
+	  "       [--fail-on new|any|never] [--rules PATH]",
+	  "summarise a project's issues for people and CI",
+	  "  --project P    only issues of project P\n"
+	  "  --since WHEN   issues seen since a date or for a duration (7d)\n"
+	  "  --db PATH      the store\n"
+	  "  --format F     text, markdown, json, sarif, github or junit\n"
+	  "  --fail-on G    exit 1 on new issues or regressions (new), on any\n"
+	  "                 issue (any), or never (default)\n"
+	  "  --rules PATH   also load the rules in PATH for fixes and links\n" },
+	{ "suppressions", cmd_suppressions,
+	  "suppressions [--project P] [--db PATH]",
+	  "write TSan suppressions for issues marked known or upstream",
+	  "  --project P    only issues of project P\n"
+	  "  --db PATH      the store\n" },
 	{ "help",      cmd_help,      "help [command]",
 	  "show usage", NULL },
 	{ "version",   cmd_version,   "version",

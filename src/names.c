@@ -85,8 +85,9 @@ rust_escape(const char *p, struct buf *out)
 		const char	*code;
 		char		 c;
 	} escapes[] = {
-		{ "$SP$", '@' }, { "$BP$", '*' }, { "$RF$", '&' }, { "$LT$", '<' },
-		{ "$GT$", '>' }, { "$LP$", '(' }, { "$RP$", ')' }, { "$C$", ',' },
+		{ "$SP$", '@' }, { "$BP$", '*' }, { "$RF$", '&' },
+		{ "$LT$", '<' }, { "$GT$", '>' }, { "$LP$", '(' },
+		{ "$RP$", ')' }, { "$C$", ',' },
 	};
 	const char	*end;
 	size_t		 i;
@@ -99,7 +100,8 @@ rust_escape(const char *p, struct buf *out)
 		}
 	}
 	if (p[1] == 'u' && (end = strchr(p + 2, '$')) != NULL &&
-	    end - (p + 2) <= 6 && parse_u64(p + 2, end - (p + 2), 16, &v) == 0 &&
+	    end - (p + 2) <= 6 &&
+	    parse_u64(p + 2, (size_t)(end - (p + 2)), 16, &v) == 0 &&
 	    v >= 0x20 && v < 0x7f) {
 		buf_addc(out, (int)v);
 		return end + 1;
@@ -128,7 +130,7 @@ rust_clean(const char *s)
 			changed = 1;
 			continue;
 		}
-		/* "_$LT$" at the start of a path segment: the '_' is padding. */
+		/* "_$LT$" starting a path segment: the '_' is padding. */
 		if (p[0] == '_' && p[1] == '$' && (p == s || p[-1] == ':') &&
 		    strchr("SBRLGPCu", p[2]) != NULL) {
 			p++;
@@ -450,7 +452,8 @@ add_without_numbering(struct buf *b, const char *s, size_t len)
 
 	while (i < len) {
 		/* gcc: {lambda(int)#2} -> {lambda}; {unnamed type#1} too. */
-		if (s[i] == '{' && (mem_startswith(s + i, len - i, "{lambda(") ||
+		if (s[i] == '{' &&
+		    (mem_startswith(s + i, len - i, "{lambda(") ||
 		    mem_startswith(s + i, len - i, "{unnamed type#"))) {
 			for (j = i; j < len && s[j] != '}'; j++)
 				;
@@ -465,13 +468,15 @@ add_without_numbering(struct buf *b, const char *s, size_t len)
 		if (s[i] == '$' && i + 2 < len && s[i + 1] == '_' &&
 		    isdigit((unsigned char)s[i + 2])) {
 			buf_adds(b, "$_");
-			for (i += 2; i < len && isdigit((unsigned char)s[i]); i++)
+			for (i += 2; i < len &&
+			    isdigit((unsigned char)s[i]); i++)
 				;
 			continue;
 		}
 		if (mem_startswith(s + i, len - i, "'lambda")) {
 			buf_adds(b, "'lambda");
-			for (i += 7; i < len && isdigit((unsigned char)s[i]); i++)
+			for (i += 7; i < len &&
+			    isdigit((unsigned char)s[i]); i++)
 				;
 			continue;
 		}

@@ -91,6 +91,26 @@ python_start(struct pstate *ps, const char *s, size_t len)
 		ps->state = PY_BODY;
 		return 1;
 	}
+	/*
+	 * A failed assertion is the first line of a crash: CPython's
+	 * "Objects/x.c:12: func: Assertion failed: msg" (then "Fatal Python
+	 * error: _PyObject_AssertFailed"), or C's "x.c:12: f: Assertion `e'
+	 * failed."  The fatal error line that follows joins it.
+	 */
+	if ((m = mem_find(p, plen, ": Assertion failed: ")) != NULL ||
+	    ((m = mem_find(p, plen, ": Assertion `")) != NULL &&
+	    mem_find(m, (size_t)(end - m), "' failed") != NULL)) {
+		char *v = xstrndup(p, plen);
+
+		ps->r = report_new(RK_PYTHON_FATAL);
+		ps->r->parts |= RP_PYTHON_FATAL;
+		report_set_attr(ps->r, "assertion", v);
+		ps->r->title = v;
+		m += 2;
+		ps->r->summary = xstrndup(m, (size_t)(end - m));
+		ps->state = PY_BODY;
+		return 1;
+	}
 	if ((h = dump_header(p, plen, &thread)) != 0) {
 		ps->r = report_new(RK_FAULTHANDLER);
 		ps->r->parts |= RP_FAULTHANDLER;
@@ -159,6 +179,21 @@ python_feed(struct pstate *ps, const char *s, size_t len)
 		else
 			free(thread);
 		r->parts |= RP_FAULTHANDLER;
+		return PS_TAKE;
+	}
+	/* The fatal error that an assertion failure leads to. */
+	if (r->nstacks == 0 && report_attr(r, "assertion") != NULL &&
+	    (mem_startswith(p, plen, "Fatal Python error") ||
+	    mem_startswith(p, plen, "Windows fatal exception: "))) {
+		const char *m = memchr(p, ':', plen);
+
+		free(r->title);
+		r->title = xstrndup(p, plen);
+		if (m != NULL) {
+			m = skip_ws(m + 1, end);
+			free(r->summary);
+			r->summary = xstrndup(m, (size_t)(end - m));
+		}
 		return PS_TAKE;
 	}
 	if (mem_startswith(p, plen, "Python runtime state: ")) {

@@ -351,6 +351,7 @@ tsan_feed(struct pstate *ps, const char *s, size_t len)
 		return PS_TAKE;
 	}
 	if (mem_startswith(p, plen, "HINT: ") ||
+	    mem_startswith(p, plen, "Hint: ") ||
 	    mem_startswith(p, plen, "And ") ||
 	    mem_startswith(p, plen, "Re-execing") ||
 	    mem_startswith(p, plen, "N.B. ")) {
@@ -389,7 +390,9 @@ tsan_feed(struct pstate *ps, const char *s, size_t len)
 			if (mem_startswith(p, plen, tsan_sections[i].prefix))
 				break;
 		if (i == nitems(tsan_sections)) {
-			if (!(*p >= 'A' && *p <= 'Z'))
+			/* "and:" introduces a mutex report's next stack. */
+			if (!(*p >= 'A' && *p <= 'Z') &&
+			    !(plen == 4 && memcmp(p, "and:", 4) == 0))
 				return PS_REJECT;
 			st = ps_open_stack(ps, SR_UNKNOWN, p, plen);
 		} else {

@@ -140,6 +140,24 @@ ps_check_index(struct pstate *ps, unsigned index)
 /* ---- pytest context ------------------------------------------------ */
 
 /*
+ * The first ".py::" in s[0..len), or NULL.  Nearly every line of verbose
+ * pytest output has one; looking for its colons is quicker than memmem.
+ */
+static const char *
+find_node_id(const char *s, size_t len)
+{
+	const char	*q = s, *end = s + len;
+
+	while ((q = memchr(q, ':', (size_t)(end - q))) != NULL) {
+		if (q + 1 < end && q[1] == ':' && q - s >= 3 &&
+		    memcmp(q - 3, ".py", 3) == 0)
+			return q - 3;
+		q++;
+	}
+	return NULL;
+}
+
+/*
  * Remember which test is running.  Recognised: a verbose pytest line that
  * starts with a node id ("tests/test_x.py::test_y PASSED"), a failure
  * section header ("____ test_y ____"), and CPython's regrtest progress
@@ -161,7 +179,7 @@ track_test(struct chan *ch, const char *s, size_t len)
 			if (sp != NULL && sp > p && sp + 1 < end && sp[1] == '_')
 				t = xstrndup(p, (size_t)(sp - p));
 		}
-	} else if ((p = mem_find(s, len > 200 ? 200 : len, ".py::")) != NULL &&
+	} else if ((p = find_node_id(s, len > 200 ? 200 : len)) != NULL &&
 	    memchr(s, ' ', (size_t)(p - s)) == NULL) {
 		sp = memchr(p, ' ', (size_t)(end - p));
 		t = xstrndup(s, sp ? (size_t)(sp - s) : len);
@@ -354,7 +372,7 @@ chan_get(struct parser *p, const char *key, size_t keylen)
  * Most lines of a CI log are noise that every dialect's start function
  * would reject.  Each line a dialect can start on contains an anchor
  * (checked against every start function): "Sanitizer" in every sanitizer
- * header, '#' and a digit or space in frames, ": error", ": fatal error"
+ * header, '#' and a digit or space in frames, ": error", ": fatal error",
  * and ": runtime error" from compilers and UBSan, "GIL" in the GIL
  * events, "Fatal Python error" and "Windows fatal exception" anywhere in a
  * line; and at the start of a line, the first word of CPython's, gdb's and
@@ -397,10 +415,11 @@ anchor_at(const char *s, size_t len, size_t i)
 			return i >= 3 && memcmp(s + i - 3, ".py", 3) == 0 ?
 			    ANCHOR_TEST : 0;
 		if (rest >= 7 && s[i + 1] == ' ' && (s[i + 2] == 'e' ||
-		    s[i + 2] == 'f' || s[i + 2] == 'r'))
+		    s[i + 2] == 'f' || s[i + 2] == 'r' || s[i + 2] == 'A'))
 			return ((rest >= 7 && memcmp(s + i, ": error", 7) == 0) ||
 			    (rest >= 13 && memcmp(s + i, ": fatal error", 13) == 0) ||
-			    (rest >= 15 && memcmp(s + i, ": runtime error", 15) == 0)) ?
+			    (rest >= 15 && memcmp(s + i, ": runtime error", 15) == 0) ||
+			    (rest >= 12 && memcmp(s + i, ": Assertion ", 12) == 0)) ?
 			    ANCHOR_START : 0;
 		return 0;
 	}
@@ -453,15 +472,29 @@ line_anchors(const char *s, size_t len, int raw)
 	}
 #if defined(__SSE2__)
 	{
+		/*
+		 * Candidates are anchor bytes followed by the byte anchor_at
+		 * wants next ('#' and a digit or space, "ze" of Sanitizer,
+		 * "Fa", "Wi", "GI", "] ", ": " or "::"), so that the ':' and
+		 * capitals of ordinary text rarely reach anchor_at.  Reading
+		 * one byte ahead needs 17 bytes in the line; the last block
+		 * is read overlapping the one before (its bytes already seen
+		 * are masked off) rather than byte by byte.
+		 */
 		const __m128i c1 = _mm_set1_epi8('#'), c2 = _mm_set1_epi8('z');
 		const __m128i c3 = _mm_set1_epi8('F'), c4 = _mm_set1_epi8('W');
 		const __m128i c5 = _mm_set1_epi8('G'), c6 = _mm_set1_epi8(':');
 		const __m128i c7 = _mm_set1_epi8(']'), gt = _mm_set1_epi8('>');
 		const __m128i sp = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
+		const __m128i n1 = _mm_set1_epi8('e'), n3 = _mm_set1_epi8('a');
+		const __m128i n4 = _mm_set1_epi8('i'), n5 = _mm_set1_epi8('I');
+		const __m128i d0 = _mm_set1_epi8('0'), d9 = _mm_set1_epi8('9');
 
-		for (; i + 16 <= len; i += 16) {
-			__m128i	 v = _mm_loadu_si128((const __m128i *)(s + i));
-			__m128i	 m;
+		while (len >= 17 && i < len - 1) {
+			size_t	 at = i + 17 <= len ? i : len - 17;
+			__m128i	 v = _mm_loadu_si128((const __m128i *)(s + at));
+			__m128i	 w = _mm_loadu_si128((const __m128i *)(s + at + 1));
+			__m128i	 m, wsp, wdig;
 			unsigned bits;
 
 			if (raw) {
@@ -473,21 +506,37 @@ line_anchors(const char *s, size_t len, int raw)
 				if (_mm_movemask_epi8(m) != 0)
 					return found | ANCHOR_RAW;
 			}
-			m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c1),
-			    _mm_cmpeq_epi8(v, c2)), _mm_or_si128(
-			    _mm_cmpeq_epi8(v, c3), _mm_cmpeq_epi8(v, c4)));
-			m = _mm_or_si128(m, _mm_or_si128(_mm_or_si128(
-			    _mm_cmpeq_epi8(v, c5), _mm_cmpeq_epi8(v, c6)),
-			    _mm_cmpeq_epi8(v, c7)));
-			bits = (unsigned)_mm_movemask_epi8(m);
+			wsp = _mm_cmpeq_epi8(w, sp);
+			wdig = _mm_and_si128(
+			    _mm_cmpeq_epi8(_mm_max_epu8(w, d0), w),
+			    _mm_cmpeq_epi8(_mm_min_epu8(w, d9), w));
+			m = _mm_or_si128(
+			    _mm_and_si128(_mm_cmpeq_epi8(v, c1),
+			    _mm_or_si128(wsp, wdig)),
+			    _mm_and_si128(_mm_cmpeq_epi8(v, c2),
+			    _mm_cmpeq_epi8(w, n1)));
+			m = _mm_or_si128(m, _mm_or_si128(
+			    _mm_and_si128(_mm_cmpeq_epi8(v, c3),
+			    _mm_cmpeq_epi8(w, n3)),
+			    _mm_and_si128(_mm_cmpeq_epi8(v, c4),
+			    _mm_cmpeq_epi8(w, n4))));
+			m = _mm_or_si128(m, _mm_or_si128(
+			    _mm_and_si128(_mm_cmpeq_epi8(v, c5),
+			    _mm_cmpeq_epi8(w, n5)),
+			    _mm_and_si128(_mm_cmpeq_epi8(v, c7), wsp)));
+			m = _mm_or_si128(m, _mm_and_si128(_mm_cmpeq_epi8(v, c6),
+			    _mm_or_si128(wsp, _mm_cmpeq_epi8(w, c6))));
+			bits = (unsigned)_mm_movemask_epi8(m) &
+			    ~((1U << (i - at)) - 1);
 			while (bits != 0) {
-				size_t j = i + (size_t)__builtin_ctz(bits);
+				size_t j = at + (size_t)__builtin_ctz(bits);
 
 				found |= anchor_at(s, len, j);
 				if (found & ANCHOR_START)
 					return found;
 				bits &= bits - 1;
 			}
+			i = at + 16;
 		}
 	}
 #endif

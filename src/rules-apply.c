@@ -573,6 +573,8 @@ ruleset_match_line(void *arg, const char *line, size_t len)
 		rule = rs->rules[rs->cand[i]];
 		if (rule->unless_seen & rs->seen_kinds)
 			continue;
+		if (rule->severity == SEV_NOTE && !rs->notes)
+			continue;
 		memset(&c, 0, sizeof c);
 		if (!regex_exec(rule->line_re, line, len, &c.m[0]))
 			continue;
@@ -611,6 +613,12 @@ ruleset_line_quiet(void *arg, const char *raw, size_t len)
 	if (!rs->prepared)
 		ruleset_prepare(rs);
 	return prefilter_scan(rs->pf, raw, len, rs->cand, rs->cand_max) == 0;
+}
+
+void
+ruleset_set_notes(struct ruleset *rs, int on)
+{
+	rs->notes = on;
 }
 
 /* The line hook for parser_set_line_hook; valid while the ruleset lives. */

@@ -14,6 +14,9 @@
  */
 #include "config.h"
 
+#include <sys/stat.h>
+#include <limits.h>
+#include <unistd.h>
 #include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -821,6 +824,33 @@ load_if_present(struct ruleset *rs, const char *dir, struct buf *errs)
 }
 
 /*
+ * Where the shipped rules are: the installed data directory, or, for a
+ * program run from its build tree before "make install", the rules/
+ * directory beside the executable.
+ */
+static const char *
+shipped_rules_dir(void)
+{
+	static char	 local[PATH_MAX];
+	struct stat	 st;
+	ssize_t		 n;
+	char		*slash;
+
+	if (stat(FT_DATADIR "/rules", &st) == 0 && S_ISDIR(st.st_mode))
+		return FT_DATADIR "/rules";
+	n = readlink("/proc/self/exe", local, sizeof local - 7);
+	if (n > 0) {
+		local[n] = '\0';
+		if ((slash = strrchr(local, '/')) != NULL) {
+			memcpy(slash + 1, "rules", 6);
+			if (stat(local, &st) == 0 && S_ISDIR(st.st_mode))
+				return local;
+		}
+	}
+	return FT_DATADIR "/rules";
+}
+
+/*
  * Load the shipped rules ($FTTRIAGE_RULES_DIR when set, as in a build tree,
  * else the installed directory), then the configuration's rule directories
  * when they exist: $(sysconfdir)/fttriage/rules for the site, then
@@ -839,7 +869,7 @@ ruleset_load_default(struct ruleset *rs, char **cause)
 	buf_init(&errs, 64 * 1024);
 	dir = getenv("FTTRIAGE_RULES_DIR");
 	if (dir == NULL || *dir == '\0')
-		dir = FT_DATADIR "/rules";
+		dir = shipped_rules_dir();
 	if (ruleset_load_path(rs, dir, &c) != 0) {
 		buf_adds(&errs, c);
 		free(c);

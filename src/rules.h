@@ -115,6 +115,7 @@ struct ruleset {
 	uint64_t	 candidates;	/* lines the prefilter let through */
 	uint64_t	 events;	/* event reports made */
 	uint64_t	 seen_kinds;	/* 1 << RK_* of reports ruled so far */
+	int		 notes;		/* note-level line rules make events */
 };
 
 struct ruleset;

@@ -111,6 +111,13 @@ assert len(r)==1 and r[0]["kind"]=="tsan-data-race" and not r[0]["complete"] and
 	t_ok $? "header cut to '$cut...' is still read, marked"
 done
 
+# faulthandler dumps every thread; the crash is the "Current thread".
+"$FTTRIAGE" scan --no-store --format json "$top_srcdir/fixtures/example-ci.log" >out.json
+python3 -c 'import json; r=[json.loads(l) for l in open("out.json")]
+f=[x for x in r if x["kind"]=="python-fatal"][0]; c=f["culprit"]
+assert f["stacks"][c["stack"]]["frames"][c["frame"]]["function"]=="evictor", c' 2>&1 | sed 's/^/# /'
+t_ok $? "a fatal error is blamed on the current thread, not the first dumped"
+
 # CPython 3.14's C stack: module offsets and addresses of each frame.
 printf '%s\n' 'Fatal Python error: Segmentation fault' '' \
     'Current thread 0x00007f3a (most recent call first):' '  File "x.py", line 3 in f' '' \

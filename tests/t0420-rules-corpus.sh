@@ -10,7 +10,7 @@ export FTTRIAGE_RULES_DIR="$top_srcdir/rules"
 expect() {
 	log=$1
 	shift
-	"$FTTRIAGE" scan --format json "$CORPUS/$log.log" >"$T/out.json" \
+	"$FTTRIAGE" scan --notes --format json "$CORPUS/$log.log" >"$T/out.json" \
 	    2>"$T/err"
 	for id in "$@"; do
 		grep -q "{\"id\":\"$id\"" "$T/out.json"

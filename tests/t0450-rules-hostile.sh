@@ -47,7 +47,7 @@ t_ok $? "the match limit stopped the exponential no-match example"
 awk 'BEGIN { s = "a"; while (length(s) < 60000) s = s s; print substr(s, 1, 60000) "!" }' \
     >"$T/evil.log"
 start=$(date +%s)
-t_run timeout 60 "$FTTRIAGE" scan --no-rules --rules "$T/h.rules" "$T/evil.log"
+t_run timeout 60 "$FTTRIAGE" scan --notes --no-rules --rules "$T/h.rules" "$T/evil.log"
 t_is "$t_rc" 0 "a backtracking bomb does not hang the scan"
 end=$(date +%s)
 [ $((end - start)) -lt 30 ]
@@ -61,7 +61,7 @@ t_ok $? "and costs little ($((end - start))s)"
 	echo "a Free-Threaded Wheel Missing here"
 	echo "MARK"
 } >"$T/edges.log"
-t_run "$FTTRIAGE" scan --no-rules --rules "$T/h.rules" --format json \
+t_run "$FTTRIAGE" scan --notes --no-rules --rules "$T/h.rules" --format json \
     "$T/edges.log"
 grep -c '"id":"edge"' "$T/out" >"$T/n"
 t_is "$(cat "$T/n")" 3 "a literal at the start, at the end, amid bad bytes"

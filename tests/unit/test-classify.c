@@ -370,6 +370,29 @@ START_TEST(test_culprit_fatal_native_stack)
 }
 END_TEST
 
+START_TEST(test_culprit_below_signal_handler)
+{
+	/* faulthandler's C stack: the handler, libc's trampoline, then
+	 * the frame the signal hit. */
+	const char *py[] = { "boom|/home/u/crash.py|", NULL };
+	const char *nat[] = {
+		"_Py_DumpStack||/usr/lib/libpython3.14t.so.1.0",
+		"||/usr/lib/libpython3.14t.so.1.0",
+		"||/lib/x86_64-linux-gnu/libc.so.6",
+		"spam_poke||/v/site-packages/spam/_spam.cpython-314t-x86_64-"
+		    "linux-gnu.so",
+		"_PyEval_EvalFrameDefault||/usr/lib/libpython3.14t.so.1.0",
+		NULL };
+	struct report *r = report_new(RK_PYTHON_FATAL);
+
+	add_stack(r, SR_PYTHON, py)->frames[0].cls = FC_PYTHON;
+	add_stack(r, SR_NATIVE, nat);
+	culprit_is(r, "spam_poke");
+	ck_assert_str_eq(report_culprit(r)->package, "spam");
+	report_free(r);
+}
+END_TEST
+
 START_TEST(test_culprit_none)
 {
 	const char *cur[] = { "__tsan_func_entry||libtsan.so.2", NULL };
@@ -450,6 +473,7 @@ classify_suite(void)
 	tcase_add_test(tc, test_culprit_all_cpython);
 	tcase_add_test(tc, test_culprit_thread_leak_creation_stack);
 	tcase_add_test(tc, test_culprit_fatal_native_stack);
+	tcase_add_test(tc, test_culprit_below_signal_handler);
 	tcase_add_test(tc, test_culprit_none);
 	tcase_add_test(tc, test_module_normalize);
 	tcase_add_test(tc, test_python_module_name);

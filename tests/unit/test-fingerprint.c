@@ -231,11 +231,12 @@ START_TEST(test_api_caller_in_key)
 	differ(race(a, NULL), race(b, NULL));
 	{
 		/* Known path or not, one extension keeps one name. */
+		static const char so_b[] = "b.cpython-313t-x86_64-linux-gnu.so";
 		struct report *r = report_new(RK_TSAN_DATA_RACE);
 		struct stack *s = add_stack(r, SR_CURRENT, b);
 
 		s->frames[2].module_path = s->frames[2].module;
-		s->frames[2].module = xstrdup("b.cpython-313t-x86_64-linux-gnu.so");
+		s->frames[2].module = xstrdup(so_b);
 		classify_report(r);
 		ck_assert_str_eq(s->frames[2].package, "bpkg");
 		key_is(r, "v1 tsan-data-race :: ? | "
@@ -243,7 +244,7 @@ START_TEST(test_api_caller_in_key)
 		r = report_new(RK_TSAN_DATA_RACE);
 		s = add_stack(r, SR_CURRENT, b);
 		free(s->frames[2].module);
-		s->frames[2].module = xstrdup("b.cpython-313t-x86_64-linux-gnu.so");
+		s->frames[2].module = xstrdup(so_b);
 		classify_report(r);
 		ck_assert_str_eq(s->frames[2].package, "b");
 		key_is(r, "v1 tsan-data-race :: ? | "
@@ -356,6 +357,27 @@ START_TEST(test_python_fatal_message)
 }
 END_TEST
 
+START_TEST(test_python_exception_type)
+{
+	const char *const py[] = { "worker|/home/u/proj/t.py|", NULL };
+	struct report *a = report_new(RK_PYTHON_EXCEPTION);
+	struct report *b = report_new(RK_PYTHON_EXCEPTION);
+
+	a->summary = xstrdup("ValueError: invalid literal for int() with "
+	    "base 10: 'abc'");
+	b->summary = xstrdup("ValueError: invalid literal for int() with "
+	    "base 10: 'xyz'");
+	add_stack(a, SR_PYTHON, py);
+	add_stack(b, SR_PYTHON, py);
+	classify_report(a);
+	classify_report(b);
+	fingerprint_report(a);
+	fingerprint_report(b);
+	key_is(a, "v1 python-exception :: ValueError | worker@t");
+	key_is(b, "v1 python-exception :: ValueError | worker@t");
+}
+END_TEST
+
 START_TEST(test_build_error)
 {
 	struct report *a = report_new(RK_BUILD_ERROR);
@@ -427,6 +449,7 @@ fingerprint_suite(void)
 	tcase_add_test(tc, test_thread_leak);
 	tcase_add_test(tc, test_lock_order_sorted);
 	tcase_add_test(tc, test_python_fatal_message);
+	tcase_add_test(tc, test_python_exception_type);
 	tcase_add_test(tc, test_build_error);
 	tcase_add_test(tc, test_event);
 	tcase_add_test(tc, test_explain_says_why);
