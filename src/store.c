@@ -1470,6 +1470,121 @@ store_count(struct store *st, const char *table, char **cause)
 	return n;
 }
 
+/* --- queries for summaries --- */
+
+/*
+ * The newest run that recorded a report of project (NULL: any project):
+ * its id and start, and the start of the run before it; zeros when there
+ * is none.  0 or -1 with cause.
+ */
+int
+store_summary_runs(struct store *st, const char *project, int64_t *last_id,
+    int64_t *last_started, int64_t *previous_started, char **cause)
+{
+	static const char sql[] =
+	    "SELECT runs.id, runs.started FROM runs WHERE runs.id IN "
+	    "(SELECT r.run_id FROM reports r JOIN issues i ON i.id = "
+	    "r.issue_id WHERE ?1 IS NULL OR i.project = ?1) "
+	    "ORDER BY runs.id DESC LIMIT 2";
+	sqlite3_stmt	*s;
+	int		 rc, n = 0;
+
+	*last_id = *last_started = *previous_started = 0;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		store_error(st, cause, "cannot read runs");
+		return -1;
+	}
+	if (project != NULL)
+		sqlite3_bind_text(s, 1, project, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (n++ == 0) {
+			*last_id = sqlite3_column_int64(s, 0);
+			*last_started = sqlite3_column_int64(s, 1);
+		} else
+			*previous_started = sqlite3_column_int64(s, 1);
+	}
+	if (rc != SQLITE_DONE) {
+		store_error(st, cause, "cannot read runs");
+		sqlite3_finalize(s);
+		return -1;
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+/*
+ * Whether an issue was first reported in run (*first) and whether it was
+ * reported in it at all (*seen).  0 or -1 with cause.
+ */
+int
+store_issue_in_run(struct store *st, int64_t issue_id, int64_t run_id,
+    int *first, int *seen, char **cause)
+{
+	static const char sql[] =
+	    "SELECT min(run_id), sum(run_id = ?2) FROM reports "
+	    "WHERE issue_id = ?1";
+	sqlite3_stmt	*s;
+
+	*first = *seen = 0;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		store_error(st, cause, "cannot read reports");
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, issue_id);
+	sqlite3_bind_int64(s, 2, run_id);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		store_error(st, cause, "cannot read reports");
+		sqlite3_finalize(s);
+		return -1;
+	}
+	if (sqlite3_column_type(s, 0) != SQLITE_NULL) {
+		*first = sqlite3_column_int64(s, 0) == run_id;
+		*seen = sqlite3_column_int64(s, 1) > 0;
+	}
+	sqlite3_finalize(s);
+	return 0;
+}
+
+/*
+ * What the current run (before store_run_end) brought: issues first
+ * reported in it and issues marked as regressions that it reported, both
+ * only in the states new and fixed (known, upstream and ignored issues do
+ * not count).  0 or -1 with cause.
+ */
+int
+store_run_news(struct store *st, int64_t *fresh, int64_t *regressions,
+    char **cause)
+{
+	static const char sql[] =
+	    "SELECT count(*), coalesce(sum(i.regression), 0) FROM issues i "
+	    "WHERE i.state IN ('new', 'fixed') AND EXISTS (SELECT 1 FROM "
+	    "reports r WHERE r.issue_id = i.id AND r.run_id = ?1) AND "
+	    "(i.regression = 1 OR NOT EXISTS (SELECT 1 FROM reports r "
+	    "WHERE r.issue_id = i.id AND r.run_id < ?1))";
+	sqlite3_stmt	*s;
+	int64_t		 n, reg;
+
+	*fresh = *regressions = 0;
+	if (st->run_id == 0)
+		return 0;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		store_error(st, cause, "cannot read issues");
+		return -1;
+	}
+	sqlite3_bind_int64(s, 1, st->run_id);
+	if (sqlite3_step(s) != SQLITE_ROW) {
+		store_error(st, cause, "cannot read issues");
+		sqlite3_finalize(s);
+		return -1;
+	}
+	n = sqlite3_column_int64(s, 0);
+	reg = sqlite3_column_int64(s, 1);
+	*regressions = reg;
+	*fresh = n - reg;
+	sqlite3_finalize(s);
+	return 0;
+}
+
 /* --- for the watcher --- */
 
 /*
@@ -1636,118 +1751,4 @@ store_source_forget(struct store *st, const char *path, uint64_t dev,
 out:
 	sqlite3_finalize(s);
 	return rv;
-
-/* --- queries for summaries --- */
-
-/*
- * The newest run that recorded a report of project (NULL: any project):
- * its id and start, and the start of the run before it; zeros when there
- * is none.  0 or -1 with cause.
- */
-int
-store_summary_runs(struct store *st, const char *project, int64_t *last_id,
-    int64_t *last_started, int64_t *previous_started, char **cause)
-{
-	static const char sql[] =
-	    "SELECT runs.id, runs.started FROM runs WHERE runs.id IN "
-	    "(SELECT r.run_id FROM reports r JOIN issues i ON i.id = "
-	    "r.issue_id WHERE ?1 IS NULL OR i.project = ?1) "
-	    "ORDER BY runs.id DESC LIMIT 2";
-	sqlite3_stmt	*s;
-	int		 rc, n = 0;
-
-	*last_id = *last_started = *previous_started = 0;
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		store_error(st, cause, "cannot read runs");
-		return -1;
-	}
-	if (project != NULL)
-		sqlite3_bind_text(s, 1, project, -1, SQLITE_STATIC);
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		if (n++ == 0) {
-			*last_id = sqlite3_column_int64(s, 0);
-			*last_started = sqlite3_column_int64(s, 1);
-		} else
-			*previous_started = sqlite3_column_int64(s, 1);
-	}
-	if (rc != SQLITE_DONE) {
-		store_error(st, cause, "cannot read runs");
-		sqlite3_finalize(s);
-		return -1;
-	}
-	sqlite3_finalize(s);
-	return 0;
-}
-
-/*
- * Whether an issue was first reported in run (*first) and whether it was
- * reported in it at all (*seen).  0 or -1 with cause.
- */
-int
-store_issue_in_run(struct store *st, int64_t issue_id, int64_t run_id,
-    int *first, int *seen, char **cause)
-{
-	static const char sql[] =
-	    "SELECT min(run_id), sum(run_id = ?2) FROM reports "
-	    "WHERE issue_id = ?1";
-	sqlite3_stmt	*s;
-
-	*first = *seen = 0;
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		store_error(st, cause, "cannot read reports");
-		return -1;
-	}
-	sqlite3_bind_int64(s, 1, issue_id);
-	sqlite3_bind_int64(s, 2, run_id);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		store_error(st, cause, "cannot read reports");
-		sqlite3_finalize(s);
-		return -1;
-	}
-	if (sqlite3_column_type(s, 0) != SQLITE_NULL) {
-		*first = sqlite3_column_int64(s, 0) == run_id;
-		*seen = sqlite3_column_int64(s, 1) > 0;
-	}
-	sqlite3_finalize(s);
-	return 0;
-}
-
-/*
- * What the current run (before store_run_end) brought: issues first
- * reported in it and issues marked as regressions that it reported, both
- * only in the states new and fixed (known, upstream and ignored issues do
- * not count).  0 or -1 with cause.
- */
-int
-store_run_news(struct store *st, int64_t *fresh, int64_t *regressions,
-    char **cause)
-{
-	static const char sql[] =
-	    "SELECT count(*), coalesce(sum(i.regression), 0) FROM issues i "
-	    "WHERE i.state IN ('new', 'fixed') AND EXISTS (SELECT 1 FROM "
-	    "reports r WHERE r.issue_id = i.id AND r.run_id = ?1) AND "
-	    "(i.regression = 1 OR NOT EXISTS (SELECT 1 FROM reports r "
-	    "WHERE r.issue_id = i.id AND r.run_id < ?1))";
-	sqlite3_stmt	*s;
-	int64_t		 n, reg;
-
-	*fresh = *regressions = 0;
-	if (st->run_id == 0)
-		return 0;
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		store_error(st, cause, "cannot read issues");
-		return -1;
-	}
-	sqlite3_bind_int64(s, 1, st->run_id);
-	if (sqlite3_step(s) != SQLITE_ROW) {
-		store_error(st, cause, "cannot read issues");
-		sqlite3_finalize(s);
-		return -1;
-	}
-	n = sqlite3_column_int64(s, 0);
-	reg = sqlite3_column_int64(s, 1);
-	*regressions = reg;
-	*fresh = n - reg;
-	sqlite3_finalize(s);
-	return 0;
 }
