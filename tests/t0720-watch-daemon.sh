@@ -35,7 +35,7 @@ mkdir "$T/more" "$T/rules.d"
 cat >"$T/rules.d/marker.rules" <<'RULE'
 rule: watch-test-marker
 title: a marker line from the watcher's test
-severity: note
+severity: warning
 line: ^WATCH-TEST-MARKER
 explain: A line the watcher's test writes to see reloaded rules apply.
 fix: Nothing to fix.
