@@ -35,14 +35,13 @@ struct pick {
 	struct symbolizer *sym;    /* NULL: --no-symbolize */
 };
 
-/* The stages "scan" runs before its sinks. */
+/* The stages "scan" runs before its sinks (rules do not change keys). */
 static void
 explain_stages(struct pick *pk, struct report *r)
 {
-	if (pk->sym != NULL)
-		symbolize_report(pk->sym, r);
-	classify_report(r);
-	fingerprint_report(r);
+	struct stages	st = { pk->sym, NULL, NULL };
+
+	stages_run(&st, r);
 }
 
 static const char *

@@ -55,14 +55,15 @@ scan_symbolize_option(int ch, const char *arg)
 	return 0;
 }
 
-static void
-scan_symbolize(struct report *r)
+/* The symbolizer for the stages, or NULL with --no-symbolize. */
+static struct symbolizer *
+scan_symbolizer(void)
 {
 	if (scan_sym_off)
-		return;
+		return NULL;
 	if (scan_sym == NULL)
 		scan_sym = symbolizer_new();
-	symbolize_report(scan_sym, r);
+	return scan_sym;
 }
 
 struct scan {
@@ -245,18 +246,15 @@ static void
 scan_report(struct report *r, void *arg)
 {
 	struct scan	*sc = arg;
+	struct stages	 st;
 
 	sc->reports++;
 	if (!r->complete)
 		sc->incomplete++;
-	scan_symbolize(r);
-
-	classify_report(r);
-	fingerprint_report(r);
-	if (sc->supp != NULL)
-		suppressions_apply(sc->supp, r);
-	if (sc->rs != NULL)
-		rules_apply(sc->rs, r);
+	st.sym = scan_symbolizer();
+	st.supp = sc->supp;
+	st.rules = sc->rs;
+	stages_run(&st, r);
 
 	if (!r->suppressed)
 		sc->unsuppressed++;

@@ -111,23 +111,11 @@ follow_free(struct follow *f)
 	free(f);
 }
 
-/*
- * Nothing open in any stream of the parser?  Asked with the line hook off,
- * since a line rule's own test says nothing about open reports.
- */
+/* Nothing open in any stream of the parser? */
 static int
 follow_idle(struct follow *f)
 {
-	int	idle;
-
-	if (f->parser == NULL)
-		return 1;
-	if (f->hook == NULL)
-		return parser_can_skip(f->parser, "", 0);
-	parser_set_line_hook(f->parser, NULL);
-	idle = parser_can_skip(f->parser, "", 0);
-	parser_set_line_hook(f->parser, f->hook);
-	return idle;
+	return f->parser == NULL || parser_idle(f->parser);
 }
 
 void
@@ -157,15 +145,11 @@ static void
 follow_report(struct report *r, void *arg)
 {
 	struct follow	*f = arg;
+	struct stages	 st = { f->sym, NULL, f->rules };
 	char		*cause = NULL;
 
-	/* The scanner's later stages, so that both store the same issues. */
-	if (f->sym != NULL)
-		symbolize_report(f->sym, r);
-	classify_report(r);
-	fingerprint_report(r);
-	if (f->rules != NULL)
-		rules_apply(f->rules, r);
+	/* The scanner's stages, so that both store the same issues. */
+	stages_run(&st, r);
 	if (f->error == NULL && f->ig != NULL &&
 	    store_ingest_report(f->ig, r, &cause) != 0)
 		f->error = cause;

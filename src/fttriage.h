@@ -359,6 +359,8 @@ struct parser *parser_new(const char *source_name, report_cb, void *arg);
 void	 parser_set_line_hook(struct parser *, const struct line_hook *);
 void	 parser_feed(struct parser *, const struct line *);
 int	 parser_can_skip(void *parser, const char *raw, size_t len);
+/* 1 when no stream has a report open or a fatal error waiting. */
+int	 parser_idle(const struct parser *);
 void	 parser_finish(struct parser *);      /* flush open reports */
 void	 parser_free(struct parser *);
 uint64_t parser_lines(const struct parser *);
@@ -654,5 +656,15 @@ void	 watcher_set_config(struct watcher *, const struct config *,
 int	 watcher_run(struct watcher *, volatile sig_atomic_t *stop,
 	    volatile sig_atomic_t *hup, void (*reload)(void *), void *arg,
 	    const sigset_t *unblock, char **cause);
+
+/* ------------------------------------------------------------------ */
+/* stages.c: what every report goes through between parser and sinks. */
+/* ------------------------------------------------------------------ */
+struct stages {
+	struct symbolizer	*sym;     /* NULL: frames stay as printed */
+	struct suppressions	*supp;    /* NULL: no suppressions file */
+	struct ruleset		*rules;   /* NULL: no rules */
+};
+void	 stages_run(const struct stages *, struct report *);
 
 #endif /* FTTRIAGE_H */

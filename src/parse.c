@@ -763,6 +763,12 @@ parser_free(struct parser *p)
 	free(p);
 }
 
+int
+parser_idle(const struct parser *p)
+{
+	return !p->busy;
+}
+
 uint64_t
 parser_lines(const struct parser *p)
 {
