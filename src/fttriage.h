@@ -269,6 +269,7 @@ int	 parse_u64(const char *, size_t, int base, uint64_t *);
 int	 parse_uint(const char *, size_t, unsigned *);
 const char *path_basename(const char *);
 char	*str_sanitize_utf8(const char *, size_t); /* invalid bytes -> U+FFFD */
+size_t	 utf8_seq_len(const unsigned char *, size_t); /* 0 when invalid */
 
 /* ------------------------------------------------------------------ */
 /* report.c: building and freeing reports.                             */

@@ -13,36 +13,6 @@
 #include "fttriage.h"
 #include "emit.h"
 
-/* Length of a valid UTF-8 sequence at s, or 0. */
-static size_t
-utf8_len(const unsigned char *s, size_t len)
-{
-	size_t	 n, i;
-	uint32_t cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (len < n)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 ||
-	    cp > 0x10ffff)) || (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return n;
-}
-
 void
 json_strn(FILE *fp, const char *s, size_t len)
 {
@@ -68,7 +38,7 @@ json_strn(FILE *fp, const char *s, size_t len)
 		} else if (c < 0x80) {
 			fputc(c, fp);
 			i++;
-		} else if ((n = utf8_len(u + i, len - i)) == 0) {
+		} else if ((n = utf8_seq_len(u + i, len - i)) == 0) {
 			fputs("\\ufffd", fp);
 			i++;
 		} else {

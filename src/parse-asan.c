@@ -52,22 +52,13 @@ static void
 asan_add_frame(struct pstate *ps, const char *s, size_t len)
 {
 	struct frame	 tmp, *f;
-	struct stack	*st;
 
 	if (frame_parse_sanitizer(s, len, &tmp) != 0) {
 		report_set_missing(ps->r, "a frame line could not be read");
 		return;
 	}
-	if ((st = ps_stack(ps)) == NULL) {
-		frame_release(&tmp);
+	if ((f = ps_add_frame(ps, &tmp)) == NULL)
 		return;
-	}
-	ps_check_index(ps, tmp.index);
-	if ((f = stack_add_frame(st)) == NULL) {
-		frame_release(&tmp);
-		return;
-	}
-	*f = tmp;
 	if (f->index == 0 && ps->r->nstacks == 1 &&
 	    mem_find(ps->r->title ? ps->r->title : "", ps->r->title ?
 	    strlen(ps->r->title) : 0, "SEGV") != NULL)

@@ -39,23 +39,13 @@ is_frame(const char *p, size_t len)
 static void
 lldb_add(struct pstate *ps, const char *p, size_t len)
 {
-	struct frame	 tmp, *f;
-	struct stack	*st;
+	struct frame	 tmp;
 
 	if (frame_parse_lldb(p, len, &tmp) != 0) {
 		report_set_missing(ps->r, "a frame line could not be read");
 		return;
 	}
-	if ((st = ps_stack(ps)) == NULL) {
-		frame_release(&tmp);
-		return;
-	}
-	ps_check_index(ps, tmp.index);
-	if ((f = stack_add_frame(st)) == NULL) {
-		frame_release(&tmp);
-		return;
-	}
-	*f = tmp;
+	ps_add_frame(ps, &tmp);
 }
 
 static int

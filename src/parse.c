@@ -116,6 +116,30 @@ ps_open_stack(struct pstate *ps, enum stack_role role, const char *label,
 }
 
 /*
+ * Append a parsed frame to the current stack (opening one if needed),
+ * checking its number.  The frame's strings move to the stack; returns the
+ * stored frame, or NULL when the stack is full (the frame is released).
+ */
+struct frame *
+ps_add_frame(struct pstate *ps, struct frame *tmp)
+{
+	struct stack	*st;
+	struct frame	*f;
+
+	if ((st = ps_stack(ps)) == NULL) {
+		frame_release(tmp);
+		return NULL;
+	}
+	ps_check_index(ps, tmp->index);
+	if ((f = stack_add_frame(st)) == NULL) {
+		frame_release(tmp);
+		return NULL;
+	}
+	*f = *tmp;
+	return f;
+}
+
+/*
  * Frame numbers run 0, 1, 2 ... within a stack.  A gap or a restart means
  * lines were lost or two reports' lines are interleaved: keep the frames,
  * say so.

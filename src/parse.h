@@ -50,6 +50,7 @@ struct stack *ps_stack(struct pstate *);
 struct stack *ps_open_stack(struct pstate *, enum stack_role, const char *,
 	    size_t);
 void	 ps_check_index(struct pstate *, unsigned);
+struct frame *ps_add_frame(struct pstate *, struct frame *);
 const char *skip_ws(const char *, const char *);
 size_t	 trim_len(const char *, size_t);
 

@@ -89,9 +89,9 @@ path_basename(const char *path)
 	return p == NULL ? path : p + 1;
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0 if it is invalid. */
-static size_t
-utf8_seq(const unsigned char *s, size_t len)
+/* Length of the valid UTF-8 sequence at s (len > 0), or 0 if invalid. */
+size_t
+utf8_seq_len(const unsigned char *s, size_t len)
 {
 	size_t	 n, i;
 	uint32_t cp;
@@ -132,7 +132,7 @@ str_sanitize_utf8(const char *s, size_t len)
 
 	buf_init(&b, 0);
 	while (i < len) {
-		n = utf8_seq(u + i, len - i);
+		n = utf8_seq_len(u + i, len - i);
 		if (n == 0) {
 			buf_add(&b, "\xef\xbf\xbd", 3);
 			i++;
