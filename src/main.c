@@ -17,7 +17,8 @@ static const struct cmd_entry cmd_table[] = {
 	  "scan [--format text|json|sarif|github|junit|markdown] [--frames N]\n"
 	  "       [--color WHEN] [--db PATH] [--project P] [--config FILE]\n"
 	  "       [--no-store] [--rules PATH] [--no-rules] [--suppressions FILE]\n"
-	  "       [--notes] [--fail-on new|any|never] [file ...]",
+	  "       [--notes] [--fail-on new|any|never] [--symbols DIR]\n"
+	  "       [--debug-dir DIR] [--no-symbolize] [file ...]",
 	  "extract reports from logs",
 	  "  --format FMT   text (default), json (one object per line), or one\n"
 	  "                 document of the issues: sarif, github, junit, markdown\n"
@@ -33,7 +34,11 @@ static const struct cmd_entry cmd_table[] = {
 	  "  --project P    the logs belong to project P\n"
 	  "  --config FILE  project mapping ('project NAME GLOB' lines)\n"
 	  "  --no-store     do not record into the store\n"
-	  "  --fail-on G    exit 1 on new issues (new), on any (any), or never\n" },
+	  "  --fail-on G    exit 1 on new issues (new), on any (any), or never\n"
+	  "  --symbols DIR  look for modules under DIR (repeatable)\n"
+	  "  --debug-dir DIR  look for debug files under DIR as under\n"
+	  "                 /usr/lib/debug (repeatable)\n"
+	  "  --no-symbolize leave frames as the log printed them\n" },
 	{ "issues",    cmd_issues,    "issues [--project P] [--state S] "
 	  "[--since DATE|DURATION] [--db PATH] [--format text|json]",
 	  "list stored issues",
