@@ -160,7 +160,7 @@ run_example(struct ruleset *rs, const struct rule *rule,
 	fflush(fp);
 	rewind(fp);
 	src = source_fdopen(fileno(fp), e->must_match ? "match" : "no-match");
-	rs->seen_kinds = 0;	/* each example is a log of its own */
+	ruleset_begin_source(rs);	/* each example is a log of its own */
 	if (parse_source(src, rs, &c, &cause) != 0) {
 		ft_warnx("%s", cause);
 		free(cause);

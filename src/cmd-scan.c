@@ -282,6 +282,8 @@ scan_source(struct scan *sc, const char *path)
 	}
 	/* The whole log is scanned and shown; the store skips what it has. */
 	scan_store_begin(sc, path, &offset, &line);
+	if (sc->rs != NULL)
+		ruleset_begin_source(sc->rs);
 	p = parser_new(source_name(src), scan_report, sc);
 	source_set_skip(src, parser_can_skip, p);
 	if (sc->rs != NULL)

@@ -426,6 +426,9 @@ struct ruleset *ruleset_new(void);
 /* Whether line rules of severity "note" (harmless messages) make event
  * reports; off by default, so a scan lists problems only. */
 void	 ruleset_set_notes(struct ruleset *, int);
+/* A new log begins: forget the report kinds seen in the previous one
+ * (line rules with "unless-seen" judge one log at a time). */
+void	 ruleset_begin_source(struct ruleset *);
 void	 ruleset_free(struct ruleset *);
 /* A file or a directory of *.rules; a later load replaces equal ids. */
 int	 ruleset_load_path(struct ruleset *, const char *file_or_dir,

@@ -616,6 +616,12 @@ ruleset_line_quiet(void *arg, const char *raw, size_t len)
 }
 
 void
+ruleset_begin_source(struct ruleset *rs)
+{
+	rs->seen_kinds = 0;
+}
+
+void
 ruleset_set_notes(struct ruleset *rs, int on)
 {
 	rs->notes = on;

@@ -65,4 +65,12 @@ expect 007-cpython-contextvars-hamt-asan-segv
 n=$(grep -c '"id":' "$T/out.json")
 t_is "$n" 0 "007: no rule on a CPython HAMT crash"
 
+# "unless-seen" judges each log on its own: a log whose reports pytest
+# swallowed is flagged even after a log that had its reports printed.
+printf 'ThreadSanitizer: reported 2 warnings\n' >"$T/swallowed.log"
+"$FTTRIAGE" scan --no-store --format json \
+    "$CORPUS/001-cpython-finalize-threads-head-race.log" "$T/swallowed.log" |
+    grep -c '"id":"pytest-captured-tsan-output"' >"$T/n"
+t_is "$(cat "$T/n")" 1 "unless-seen is per log, not per scan"
+
 t_done
