@@ -24,30 +24,32 @@ is_digit(unsigned char c)
 }
 
 /* Length of a leading "2025-05-01T05:34:57.9237309Z " stamp, or 0. */
-static size_t
-timestamp_len(const char *s, size_t len)
+size_t
+clean_timestamp_len(const char *s, size_t len)
 {
-	static const char shape[] = "dddd-dd-ddTdd:dd:dd";
-	size_t	 i, n = sizeof shape - 1;
+	const unsigned char *u = (const unsigned char *)s;
+	size_t	 i;
 
-	if (len < n + 2)
+	/* Cheap rejection first: most lines are not stamped at all. */
+	if (len < 21 || u[4] != '-' || u[10] != 'T' || u[13] != ':')
 		return 0;
-	for (i = 0; i < n; i++) {
-		if (shape[i] == 'd') {
-			if (!is_digit((unsigned char)s[i]))
-				return 0;
-		} else if (s[i] != shape[i])
-			return 0;
-	}
+	if (!is_digit(u[0]) || !is_digit(u[1]) || !is_digit(u[2]) ||
+	    !is_digit(u[3]) || !is_digit(u[5]) || !is_digit(u[6]) ||
+	    u[7] != '-' || !is_digit(u[8]) || !is_digit(u[9]) ||
+	    !is_digit(u[11]) || !is_digit(u[12]) || !is_digit(u[14]) ||
+	    !is_digit(u[15]) || u[16] != ':' || !is_digit(u[17]) ||
+	    !is_digit(u[18]))
+		return 0;
+	i = 19;
 	if (s[i] == '.' || s[i] == ',') {
 		i++;
-		while (i < len && is_digit((unsigned char)s[i]))
+		while (i < len && is_digit(u[i]))
 			i++;
 	}
 	if (i < len && s[i] == 'Z')
 		i++;
 	else if (i + 6 <= len && (s[i] == '+' || s[i] == '-') &&
-	    is_digit((unsigned char)s[i + 1]) && s[i + 3] == ':')
+	    is_digit(u[i + 1]) && s[i + 3] == ':')
 		i += 6;
 	else
 		return 0;
@@ -55,8 +57,7 @@ timestamp_len(const char *s, size_t len)
 		return 0;
 	i++;
 	/* GitLab: "00O " / "00E+ " stream marker after the stamp. */
-	if (i + 4 <= len && is_digit((unsigned char)s[i]) &&
-	    is_digit((unsigned char)s[i + 1]) &&
+	if (i + 4 <= len && is_digit(u[i]) && is_digit(u[i + 1]) &&
 	    (s[i + 2] == 'O' || s[i + 2] == 'E')) {
 		size_t j = i + 3;
 
@@ -149,10 +150,35 @@ clean_line(const char *in, size_t len, char *out, const char **channel,
 	*channel_len = 0;
 	*binary = 0;
 
-	i = timestamp_len(in, len);
+	i = clean_timestamp_len(in, len);
+
+	/*
+	 * Fast path: a line with no control byte and no prefix is copied as
+	 * it is.  Eight bytes at a time: a byte below 0x20 or equal to 0x7f
+	 * sets its high bit in the test below.
+	 */
+	{
+		const char	*p = in + i, *end = in + len;
+		uint64_t	 w;
+
+		while (end - p >= 8) {
+			memcpy(&w, p, 8);
+			if (((w - 0x2020202020202020ULL) | (w + 0x0101010101010101ULL)) &
+			    ~w & 0x8080808080808080ULL)
+				break;
+			p += 8;
+		}
+		while (p < end && (unsigned char)*p >= 0x20 && *p != 0x7f)
+			p++;
+		if (p == end) {
+			o = len - i;
+			memcpy(out, in + i, o);
+			i = len;
+		} else
+			o = 0;
+	}
 
 	/* Copy, dropping escapes and carriage returns, masking junk. */
-	o = 0;
 	for (; i < len; i++) {
 		unsigned char c = (unsigned char)in[i];
 

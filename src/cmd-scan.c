@@ -63,6 +63,7 @@ scan_source(struct scan *sc, const char *path)
 		return -1;
 	}
 	p = parser_new(source_name(src), scan_report, sc);
+	source_set_skip(src, parser_can_skip, p);
 	while ((rc = source_next(src, &l, &cause)) == 1)
 		parser_feed(p, &l);
 	if (rc == -1) {
@@ -71,6 +72,9 @@ scan_source(struct scan *sc, const char *path)
 		ret = -1;
 	}
 	parser_finish(p);
+	log_msg(LOG_LVL_DEBUG, "%s: %" PRIu64 " lines, %" PRIu64 " passed over "
+	    "as noise", path, parser_lines(p) + source_skipped_lines(src),
+	    source_skipped_lines(src));
 	if (source_cut_lines(src) > 0)
 		log_msg(LOG_LVL_WARN, "%s: %" PRIu64 " line(s) longer than "
 		    "%d bytes were cut", path, source_cut_lines(src),

@@ -314,6 +314,11 @@ struct source *source_fdopen(int fd, const char *name);
 /* Returns 1 with a line, 0 at end of input, -1 on read error (cause). */
 int	 source_next(struct source *, struct line *, char **cause);
 int	 source_seek(struct source *, uint64_t offset, uint64_t line);
+/* Pass over lines for which skip(arg, raw, len) is 1 (counted, not
+ * returned); lines cut for length or at end of input are never skipped. */
+void	 source_set_skip(struct source *,
+	    int (*skip)(void *, const char *, size_t), void *arg);
+uint64_t source_skipped_lines(const struct source *);
 const char *source_name(const struct source *);
 uint64_t source_cut_lines(const struct source *);
 uint64_t source_binary_lines(const struct source *);
@@ -322,6 +327,7 @@ void	 source_close(struct source *);
 /* clean.c: strip CI decoration from one line. */
 size_t	 clean_line(const char *in, size_t len, char *out,
 	    const char **channel, size_t *channel_len, int *binary);
+size_t	 clean_timestamp_len(const char *, size_t);
 
 /* ------------------------------------------------------------------ */
 /* parse.c: log dialects -> reports (dispatch; one file per dialect).  */
@@ -333,12 +339,19 @@ struct line_hook {
 	/* Return a new RK_EVENT report for the line, or NULL. */
 	struct report *(*match)(void *arg, const char *line, size_t len);
 	void	*arg;
+	/*
+	 * Optional: 1 when no line rule can match this raw (uncleaned) line,
+	 * so the scanner may pass over it without cleaning it.  NULL means
+	 * every line must be shown to match().
+	 */
+	int	(*quiet)(void *arg, const char *raw, size_t len);
 };
 
 struct parser;
 struct parser *parser_new(const char *source_name, report_cb, void *arg);
 void	 parser_set_line_hook(struct parser *, const struct line_hook *);
 void	 parser_feed(struct parser *, const struct line *);
+int	 parser_can_skip(void *parser, const char *raw, size_t len);
 void	 parser_finish(struct parser *);      /* flush open reports */
 void	 parser_free(struct parser *);
 uint64_t parser_lines(const struct parser *);

@@ -65,6 +65,12 @@ python_start(struct pstate *ps, const char *s, size_t len)
 
 	if (plen < 8)
 		return 0;
+	/* pytest -v prints the test id, then the crash on the same line. */
+	if ((m = mem_find(p, plen, "Fatal Python error")) != NULL ||
+	    (m = mem_find(p, plen, "Windows fatal exception: ")) != NULL) {
+		p = m;
+		plen = (size_t)(end - p);
+	}
 	if (mem_startswith(p, plen, "Fatal Python error") ||
 	    mem_startswith(p, plen, "Windows fatal exception: ")) {
 		ps->r = report_new(RK_PYTHON_FATAL);

@@ -145,9 +145,6 @@ tsan_start_header(struct pstate *ps, const char *s, size_t len,
 		if (leadlen < 9)
 			report_set_missing(r, "the header line lost its "
 			    "beginning");
-		else if (leadlen > 9)
-			report_set_missing(r, "the header shares its line "
-			    "with other output");
 		goto opened;
 	}
 	/* Start-up and runtime failures printed by the TSan runtime. */
@@ -228,6 +225,29 @@ tsan_start(struct pstate *ps, const char *s, size_t len)
 		return 0;
 	if ((h = mem_find(s, len, "ThreadSanitizer: ")) != NULL)
 		return tsan_start_header(ps, s, len, h);
+	/*
+	 * A header cut inside its first word ("adSanitizer: data race (pid=1)"):
+	 * rebuild the word and read it as a header that lost its beginning.
+	 */
+	if ((h = mem_find(s, len, "Sanitizer: ")) != NULL &&
+	    mem_find(h, (size_t)(s + len - h), " (pid=") != NULL) {
+		const char *lead = skip_ws(s, s + len);
+		size_t	    n = (size_t)(h - lead);
+		struct buf  b;
+		int	    ok = 0;
+
+		if (n < 6 && memcmp("Thread" + (6 - n), lead, n) == 0) {
+			buf_init(&b, FT_LINE_MAX + 32);
+			buf_adds(&b, "ThreadSanitizer: ");
+			buf_add(&b, h + 11, (size_t)(s + len - h - 11));
+			ok = tsan_start_header(ps, b.data, b.len, b.data);
+			buf_release(&b);
+			if (ok)
+				report_set_missing(ps->r, "the header line lost "
+				    "its beginning");
+		}
+		return ok;
+	}
 	/* A report whose header is lost: it starts at a TSan-shaped frame. */
 	if (line_is_sanitizer_frame(s, len)) {
 		const char *p = skip_ws(s, s + len);

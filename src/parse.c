@@ -20,6 +20,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "fttriage.h"
 #include "parse.h"
 
@@ -53,6 +57,7 @@ struct parser {
 	void			*arg;
 	struct line_hook	 hook;
 	int			 have_hook;
+	int			 busy;     /* some stream has a report or a held one */
 	struct chan		*chans[FT_CHANNELS_MAX];
 	size_t			 nchans;
 	uint64_t		 lines;
@@ -312,6 +317,8 @@ chan_get(struct parser *p, const char *key, size_t keylen)
 	struct chan	*ch;
 	size_t		 i, victim = 0;
 
+	if (keylen == 0 && p->nchans > 0)
+		return p->chans[0];     /* the main stream, made first */
 	for (i = 0; i < p->nchans; i++) {
 		ch = p->chans[i];
 		if (ch->key == NULL ? keylen == 0 :
@@ -339,6 +346,190 @@ chan_get(struct parser *p, const char *key, size_t keylen)
 	buf_init(&ch->ps.pending, FT_LINE_MAX);
 	p->chans[p->nchans++] = ch;
 	return ch;
+}
+
+/* ---- the idle-line prefilter --------------------------------------- */
+
+/*
+ * Most lines of a CI log are noise that every dialect's start function
+ * would reject.  Each line a dialect can start on contains an anchor
+ * (checked against every start function): "Sanitizer" in every sanitizer
+ * header, '#' and a digit or space in frames, ": error", ": fatal error"
+ * and ": runtime error" from compilers and UBSan, "GIL" in the GIL
+ * events, "Fatal Python error" and "Windows fatal exception" anywhere in a
+ * line; and at the start of a line, the first word of CPython's, gdb's and
+ * threading's headers.  The pytest markers track_test looks for are
+ * anchors of their own.  Lines with no anchor skip the dialects; a vector
+ * scan for the seven anchor bytes keeps that test near memchr's speed.
+ */
+#define ANCHOR_START 1   /* a dialect may start here */
+#define ANCHOR_TEST  2   /* track_test may learn from it */
+#define ANCHOR_RAW   4   /* raw text: control bytes or a '>' prefix */
+
+/* The anchor at s[i] (s[i] is one of the seven bytes), as ANCHOR_* bits. */
+static int
+anchor_at(const char *s, size_t len, size_t i)
+{
+	size_t	rest = len - i;
+
+	switch (s[i]) {
+	case '#':
+		return rest > 1 && ((s[i + 1] >= '0' && s[i + 1] <= '9') ||
+		    s[i + 1] == ' ') ? ANCHOR_START : 0;
+	case 'z':
+		return i >= 6 && rest >= 3 && memcmp(s + i - 6, "Sanitizer", 9) == 0 ?
+		    ANCHOR_START : 0;
+	case 'F':
+		return rest >= 18 && memcmp(s + i, "Fatal Python error", 18) == 0 ?
+		    ANCHOR_START : 0;
+	case 'W':
+		return rest >= 23 &&
+		    memcmp(s + i, "Windows fatal exception", 23) == 0 ?
+		    ANCHOR_START : 0;
+	case 'G':
+		return rest >= 3 && s[i + 1] == 'I' && s[i + 2] == 'L' ?
+		    ANCHOR_START : 0;
+	case ']':
+		return rest >= 7 && memcmp(s + i, "] test_", 7) == 0 ?
+		    ANCHOR_TEST : 0;
+	case ':':
+		if (rest >= 2 && s[i + 1] == ':')
+			return i >= 3 && memcmp(s + i - 3, ".py", 3) == 0 ?
+			    ANCHOR_TEST : 0;
+		if (rest >= 7 && s[i + 1] == ' ' && (s[i + 2] == 'e' ||
+		    s[i + 2] == 'f' || s[i + 2] == 'r'))
+			return ((rest >= 7 && memcmp(s + i, ": error", 7) == 0) ||
+			    (rest >= 13 && memcmp(s + i, ": fatal error", 13) == 0) ||
+			    (rest >= 15 && memcmp(s + i, ": runtime error", 15) == 0)) ?
+			    ANCHOR_START : 0;
+		return 0;
+	}
+	return 0;
+}
+
+#define STARTS(s, n, lit) ((n) >= sizeof(lit) - 1 && \
+	memcmp((s), (lit), sizeof(lit) - 1) == 0)
+
+/* Header words that count only at the start of a line. */
+static int
+bol_anchor(const char *s, size_t n)
+{
+	switch (s[0]) {
+	case 'T':
+		return STARTS(s, n, "Thread ") || STARTS(s, n, "Timeout (");
+	case 'C':
+		return STARTS(s, n, "Current thread");
+	case 'S':
+		return STARTS(s, n, "Stack (most recent");
+	case 'P':
+		return STARTS(s, n, "Program received") ||
+		    STARTS(s, n, "Program terminated");
+	case 'E':
+		return STARTS(s, n, "Exception in thread");
+	case 'e':
+		return STARTS(s, n, "error[E");
+	}
+	return 0;   /* "frame #", "thread #" are found by their '#' */
+}
+
+/*
+ * ANCHOR_* bits for a line.  With raw set, the line has not been cleaned:
+ * control bytes and '>' (a stream prefix) are reported as ANCHOR_RAW.
+ */
+static int
+line_anchors(const char *s, size_t len, int raw)
+{
+	size_t	 i = 0, b;
+	int	 found = 0;
+
+	for (b = 0; b < len && s[b] == ' '; b++)
+		;
+	if (b < len) {
+		if (s[b] == '_' && len - b >= 3 && s[b + 1] == '_' &&
+		    s[b + 2] == '_')
+			found |= ANCHOR_TEST;
+		if (bol_anchor(s + b, len - b))
+			return found | ANCHOR_START;
+	}
+#if defined(__SSE2__)
+	{
+		const __m128i c1 = _mm_set1_epi8('#'), c2 = _mm_set1_epi8('z');
+		const __m128i c3 = _mm_set1_epi8('F'), c4 = _mm_set1_epi8('W');
+		const __m128i c5 = _mm_set1_epi8('G'), c6 = _mm_set1_epi8(':');
+		const __m128i c7 = _mm_set1_epi8(']'), gt = _mm_set1_epi8('>');
+		const __m128i sp = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
+
+		for (; i + 16 <= len; i += 16) {
+			__m128i	 v = _mm_loadu_si128((const __m128i *)(s + i));
+			__m128i	 m;
+			unsigned bits;
+
+			if (raw) {
+				/* v < 0x20 (unsigned), v == 0x7f, or '>' */
+				m = _mm_andnot_si128(_mm_cmpeq_epi8(v, sp),
+				    _mm_cmpeq_epi8(_mm_max_epu8(v, sp), sp));
+				m = _mm_or_si128(m, _mm_or_si128(
+				    _mm_cmpeq_epi8(v, del), _mm_cmpeq_epi8(v, gt)));
+				if (_mm_movemask_epi8(m) != 0)
+					return found | ANCHOR_RAW;
+			}
+			m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, c1),
+			    _mm_cmpeq_epi8(v, c2)), _mm_or_si128(
+			    _mm_cmpeq_epi8(v, c3), _mm_cmpeq_epi8(v, c4)));
+			m = _mm_or_si128(m, _mm_or_si128(_mm_or_si128(
+			    _mm_cmpeq_epi8(v, c5), _mm_cmpeq_epi8(v, c6)),
+			    _mm_cmpeq_epi8(v, c7)));
+			bits = (unsigned)_mm_movemask_epi8(m);
+			while (bits != 0) {
+				size_t j = i + (size_t)__builtin_ctz(bits);
+
+				found |= anchor_at(s, len, j);
+				if (found & ANCHOR_START)
+					return found;
+				bits &= bits - 1;
+			}
+		}
+	}
+#endif
+	for (; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (raw && (c < 0x20 || c == 0x7f || c == '>'))
+			return found | ANCHOR_RAW;
+		switch (c) {
+		case '#': case 'z': case 'F': case 'W': case 'G': case ':':
+		case ']':
+			found |= anchor_at(s, len, i);
+			if (found & ANCHOR_START)
+				return found;
+		}
+	}
+	return found;
+}
+
+/*
+ * Can a raw line (before cleaning) be passed over?  Only when no stream
+ * has a report open or a fatal error waiting, no line rule wants it, and
+ * the line has no control byte (cleaning would change it), no '>' or
+ * leading '[' or "E " (a prefix could hide its start), and no anchor.  A
+ * line that passes cannot change anything.
+ */
+int
+parser_can_skip(void *arg, const char *raw, size_t len)
+{
+	struct parser	*p = arg;
+	size_t		 t;
+
+	if (p->busy)
+		return 0;
+	if (p->have_hook && (p->hook.quiet == NULL ||
+	    !p->hook.quiet(p->hook.arg, raw, len)))
+		return 0;
+	t = clean_timestamp_len(raw, len);
+	if (t < len && (raw[t] == '[' || (raw[t] == 'E' && t + 1 < len &&
+	    raw[t + 1] == ' ')))
+		return 0;
+	return line_anchors(raw + t, len - t, 1) == 0;
 }
 
 /* ---- feeding ------------------------------------------------------- */
@@ -393,6 +584,7 @@ feed_chan(struct parser *p, struct chan *ch, const struct line *l)
 {
 	struct pstate	*ps = &ch->ps;
 	enum pstep	 step;
+	int		 anchors;
 
 	ch->last_used = l->number;
 	if (ps->r != NULL) {
@@ -414,7 +606,21 @@ feed_chan(struct parser *p, struct chan *ch, const struct line *l)
 	}
 	if (ch->held != NULL && ++ch->held_for > FATAL_LINGER)
 		emit_held(p, ch);
-	track_test(ch, l->text, l->len);
+	anchors = line_anchors(l->text, l->len, 0);
+	if (anchors & ANCHOR_TEST)
+		track_test(ch, l->text, l->len);
+	if (!(anchors & ANCHOR_START)) {
+		struct report *r;
+
+		if (p->have_hook &&
+		    (r = p->hook.match(p->hook.arg, l->text, l->len)) != NULL) {
+			note_line(r, l);
+			if (r->text_len == 0)
+				report_add_text(r, l->text, l->len);
+			emit(p, ch, r);
+		}
+		return;
+	}
 	start_idle(p, ch, l);
 }
 
@@ -468,8 +674,20 @@ parser_set_line_hook(struct parser *p, const struct line_hook *h)
 void
 parser_feed(struct parser *p, const struct line *l)
 {
+	struct chan	*ch;
+	size_t		 i;
+
 	p->lines++;
-	feed_chan(p, chan_get(p, l->channel, l->channel_len), l);
+	ch = chan_get(p, l->channel, l->channel_len);
+	feed_chan(p, ch, l);
+	if (ch->ps.r != NULL || ch->held != NULL)
+		p->busy = 1;
+	else if (p->busy) {
+		p->busy = 0;
+		for (i = 0; i < p->nchans; i++)
+			if (p->chans[i]->ps.r != NULL || p->chans[i]->held != NULL)
+				p->busy = 1;
+	}
 }
 
 /* End of input: close every open report as it stands and emit it. */

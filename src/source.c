@@ -34,6 +34,9 @@ struct source {
 	char		*clean;      /* cleaned copy of the current line */
 	uint64_t	 cut_lines;
 	uint64_t	 binary_lines;
+	uint64_t	 skipped_lines;
+	int		(*skip)(void *, const char *, size_t);
+	void		*skip_arg;
 };
 
 static struct source *
@@ -110,6 +113,20 @@ uint64_t
 source_binary_lines(const struct source *s)
 {
 	return s->binary_lines;
+}
+
+void
+source_set_skip(struct source *s, int (*skip)(void *, const char *, size_t),
+    void *arg)
+{
+	s->skip = skip;
+	s->skip_arg = arg;
+}
+
+uint64_t
+source_skipped_lines(const struct source *s)
+{
+	return s->skipped_lines;
 }
 
 void
@@ -204,6 +221,15 @@ source_next(struct source *s, struct line *l, char **cause)
 		}
 		if (nl != NULL) {
 			len = (size_t)(nl - (s->block + s->start));
+			if (s->skip != NULL && len <= FT_LINE_MAX &&
+			    s->skip(s->skip_arg, s->block + s->start, len)) {
+				/* Noise nobody will look at: count it, move on. */
+				s->lineno++;
+				s->skipped_lines++;
+				s->offset += len + 1;
+				s->start += len + 1;
+				continue;
+			}
 			if (len > FT_LINE_MAX) {
 				len = FT_LINE_MAX;
 				adv = FT_LINE_MAX;

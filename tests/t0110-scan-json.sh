@@ -97,4 +97,18 @@ check $f 'fr(0,0,0) == dict(fr(0,0,0), file="uvloop/loop.c", line=4543, column=8
 f=058-bitstruct-indented-gil-warning.log
 check $f 'r[0]["attributes"]["module"] == "bitstruct.c"' "GIL warning names the module"
 
+# Crash output glued to pytest -v's test id, and headers cut at the front.
+(printf 'tests/test_x.py::test_crash '; cat "$CORPUS/034-viztracer-313t-faulthandler-segfault.log") >glued.log
+"$FTTRIAGE" scan --format json glued.log >out.json
+python3 -c 'import json; r=[json.loads(l) for l in open("out.json")]
+assert len(r)==1 and r[0]["kind"]=="python-fatal" and r[0]["test"]=="tests/test_x.py::test_crash" and r[0]["complete"], r' 2>&1 | sed 's/^/# /'
+t_ok $? "fatal error glued to the pytest test id"
+for cut in 'ING: ThreadSanitizer' 'ThreadSanitizer' 'eadSanitizer'; do
+	sed "1s/^WARNING: ThreadSanitizer/$cut/" "$CORPUS/001-cpython-finalize-threads-head-race.log" |
+	    "$FTTRIAGE" scan --format json >out.json
+	python3 -c 'import json; r=[json.loads(l) for l in open("out.json")]
+assert len(r)==1 and r[0]["kind"]=="tsan-data-race" and not r[0]["complete"] and "lost its beginning" in r[0]["missing"] and len(r[0]["stacks"])==3, r' 2>&1 | sed 's/^/# /'
+	t_ok $? "header cut to '$cut...' is still read, marked"
+done
+
 t_done
