@@ -27,6 +27,8 @@ struct scan {
 	FILE			*out;
 	uint64_t		 reports;
 	uint64_t		 incomplete;
+	struct ruleset		*rs;       /* NULL with --no-rules */
+	struct suppressions	*supp;     /* --suppressions FILE */
 };
 
 /*
@@ -41,6 +43,10 @@ scan_report(struct report *r, void *arg)
 	sc->reports++;
 	if (!r->complete)
 		sc->incomplete++;
+	if (sc->supp != NULL)
+		suppressions_apply(sc->supp, r);
+	if (sc->rs != NULL)
+		rules_apply(sc->rs, r);
 
 	sc->eo.seq = (int)sc->reports;
 	sc->fmt->report(sc->out, r, &sc->eo);
@@ -64,6 +70,8 @@ scan_source(struct scan *sc, const char *path)
 	}
 	p = parser_new(source_name(src), scan_report, sc);
 	source_set_skip(src, parser_can_skip, p);
+	if (sc->rs != NULL)
+		parser_set_line_hook(p, ruleset_line_hook(sc->rs));
 	while ((rc = source_next(src, &l, &cause)) == 1)
 		parser_feed(p, &l);
 	if (rc == -1) {
@@ -91,6 +99,9 @@ static const struct option scan_longopts[] = {
 	{ "format",	required_argument,	NULL, 'f' },
 	{ "frames",	required_argument,	NULL, 'n' },
 	{ "color",	required_argument,	NULL, 'C' },
+	{ "rules",	required_argument,	NULL, 'R' },
+	{ "no-rules",	no_argument,		NULL, 'N' },
+	{ "suppressions", required_argument,	NULL, 'S' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -101,8 +112,11 @@ cmd_scan(int argc, char **argv)
 	struct scan	 sc;
 	const char	*color = "auto";
 	int		 ch, i, errors = 0;
-	char		*end;
+	char		*end, *cause = NULL;
 	long		 n;
+	char	       **rpaths = NULL;
+	size_t		 nrpaths = 0, k;
+	int		 no_rules = 0;
 
 	memset(&sc, 0, sizeof sc);
 	sc.fmt = emit_format_find("text");
@@ -131,6 +145,23 @@ cmd_scan(int argc, char **argv)
 		case 'C':
 			color = optarg;
 			break;
+		case 'R':
+			rpaths = xreallocarray(rpaths, nrpaths + 1,
+			    sizeof *rpaths);
+			rpaths[nrpaths++] = optarg;
+			break;
+		case 'N':
+			no_rules = 1;
+			break;
+		case 'S':
+			suppressions_free(sc.supp);
+			if ((sc.supp = suppressions_load(optarg,
+			    &cause)) == NULL) {
+				ft_warnx("%s", cause);
+				free(cause);
+				return EXIT_ERROR;
+			}
+			break;
 		case 'h':
 			return cmd_help(2, (char *[]){ "help", "scan", NULL });
 		default:
@@ -145,6 +176,25 @@ cmd_scan(int argc, char **argv)
 		ft_warnx("bad --color value '%s' (always, auto, never)", color);
 		return EXIT_ERROR;
 	}
+	if (!no_rules) {
+		/* Without the shipped rules a scan still works: say so. */
+		sc.rs = ruleset_new();
+		if (ruleset_load_default(sc.rs, &cause) != 0) {
+			log_msg(LOG_LVL_WARN, "%s", cause);
+			free(cause);
+			cause = NULL;
+		}
+		for (k = 0; k < nrpaths; k++) {
+			if (ruleset_load_path(sc.rs, rpaths[k], &cause) != 0) {
+				ft_warnx("%s", cause);
+				free(cause);
+				free(rpaths);
+				ruleset_free(sc.rs);
+				return EXIT_ERROR;
+			}
+		}
+	}
+	free(rpaths);
 	if (sc.fmt->start != NULL)
 		sc.fmt->start(sc.out, &sc.eo);
 	if (optind == argc)
@@ -159,5 +209,7 @@ cmd_scan(int argc, char **argv)
 	}
 	log_msg(LOG_LVL_INFO, "%" PRIu64 " report(s), %" PRIu64
 	    " incomplete", sc.reports, sc.incomplete);
+	ruleset_free(sc.rs);
+	suppressions_free(sc.supp);
 	return errors ? EXIT_ERROR : 0;
 }

@@ -82,6 +82,7 @@ void
 emit_json_report(FILE *fp, const struct report *r,
     const struct emit_opts *o)
 {
+	struct rule_info ri;
 	size_t	 i, j;
 	int	 first = 1, f2;
 
@@ -191,6 +192,14 @@ emit_json_report(FILE *fp, const struct report *r,
 		json_str(fp, r->rules[i]);
 		json_key(fp, "fix", &f2);
 		json_str(fp, r->fixes[i]);
+		if (rules_describe(r, i, &ri) == 0) {
+			json_key(fp, "title", &f2);
+			json_str(fp, ri.title);
+			json_key(fp, "severity", &f2);
+			json_str(fp, ri.severity);
+			json_key(fp, "link", &f2);
+			json_str(fp, ri.link);
+		}
 		fputc('}', fp);
 	}
 	fputc(']', fp);

@@ -106,6 +106,7 @@ void
 emit_text_report(FILE *fp, const struct report *r, const struct emit_opts *o)
 {
 	const struct frame *culprit = report_culprit(r);
+	struct rule_info ri;
 	size_t	 i, j, n;
 
 	fprintf(fp, "%s[%d] %s%s: ", col(o, "\033[1;31m"), o->seq,
@@ -167,6 +168,16 @@ emit_text_report(FILE *fp, const struct report *r, const struct emit_opts *o)
 			fputs(": ", fp);
 			safe_puts(fp, r->fixes[i]);
 		}
+		fputc('\n', fp);
+		if (rules_describe(r, i, &ri) == 0 && ri.link != NULL) {
+			fputs("      see ", fp);
+			safe_puts(fp, ri.link);
+			fputc('\n', fp);
+		}
+	}
+	if (r->suppressed) {
+		fputs("    suppressed by ", fp);
+		safe_puts(fp, r->suppressed_by);
 		fputc('\n', fp);
 	}
 	fputc('\n', fp);

@@ -383,15 +383,36 @@ char	*fingerprint_key(const struct report *);  /* readable; caller frees */
 void	 fingerprint_report(struct report *);     /* sets r->fingerprint */
 
 /* ------------------------------------------------------------------ */
-/* rules.c (+ match.c): known patterns, fixes, line events.            */
+/* rules.c (+ rules-apply.c, match.c, prefilter.c): known patterns,    */
+/* fixes, line events; suppress.c: TSan suppression files.             */
 /* ------------------------------------------------------------------ */
 struct ruleset;
 struct ruleset *ruleset_new(void);
 void	 ruleset_free(struct ruleset *);
+/* A file or a directory of *.rules; a later load replaces equal ids. */
 int	 ruleset_load_path(struct ruleset *, const char *file_or_dir,
 	    char **cause);
+/* $FTTRIAGE_RULES_DIR, else the installed $(pkgdatadir)/rules. */
+int	 ruleset_load_default(struct ruleset *, char **cause);
 void	 rules_apply(struct ruleset *, struct report *);
 const struct line_hook *ruleset_line_hook(struct ruleset *);
+
+/* What matched rule i of a report is (strings owned by the ruleset). */
+struct rule_info {
+	const char	*id;
+	const char	*title;
+	const char	*severity;  /* "error", "warning", "note" */
+	const char	*link;      /* the first documentation link */
+	const char	*explain;
+};
+int	 rules_describe(const struct report *, size_t, struct rule_info *);
+
+struct suppressions;
+struct suppressions *suppressions_load(const char *path, char **cause);
+void	 suppressions_free(struct suppressions *);
+/* Set r->suppressed and r->suppressed_by when an entry silences r. */
+int	 suppressions_apply(struct suppressions *, struct report *);
+void	 suppressions_print_unused(struct suppressions *, FILE *);
 
 /* ------------------------------------------------------------------ */
 /* store.c: SQLite: sources, runs, reports, issues, triage state.      */

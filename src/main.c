@@ -18,7 +18,15 @@ static const struct cmd_entry cmd_table[] = {
 	  "extract reports from logs",
 	  "  --format FMT   text (default) or json (one object per line)\n"
 	  "  --frames N     frames shown per stack in text (default 4, 0 = all)\n"
-	  "  --color WHEN   always, auto (default) or never\n" },
+	  "  --color WHEN   always, auto (default) or never\n"
+	  "  --rules PATH   also load the rules in PATH (file or directory)\n"
+	  "  --no-rules     do not match rules\n"
+	  "  --suppressions FILE  mark reports a TSan suppressions file silences\n" },
+	{ "rules",     cmd_rules,     "rules [-n] [-R path] list | check [file ...] | test [id ...]",
+	  "list, check and test the rules",
+	  "  -R, --rules PATH  also load the rules in PATH (file or directory)\n"
+	  "  -n, --no-default  do not load the shipped rules\n"
+	  "  suppressions SUPP-FILE [LOG ...]  which TSan reports SUPP-FILE silences\n" },
 	{ "help",      cmd_help,      "help [command]",
 	  "show usage", NULL },
 	{ "version",   cmd_version,   "version",

@@ -1,0 +1,187 @@
+/*
+ * prefilter.c: find which of many literals occur in a line, fast.
+ *
+ * The line rules run on every log line that is not part of a report, so
+ * most lines must be turned away without PCRE2.  Each line rule names
+ * literals that any match contains; this is a Wu-Manber search for all of
+ * them at once.  It looks at the last three bytes of a window as long as the
+ * shortest literal (capped), and a shift table says how far the window may
+ * jump when those bytes end no literal's prefix: on ordinary log text the
+ * search advances several bytes per step.  Where a prefix may end, the
+ * literals hashed there are compared in full.  Comparison folds ASCII case,
+ * so a literal stands for a superset of its matches; PCRE2 decides.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "rules.h"
+
+#define PF_BLOCK	3		/* bytes hashed per step */
+#define PF_WINDOW_MAX	16		/* longest window used */
+#define PF_HASH_BITS	15
+#define PF_HASH_SIZE	(1u << PF_HASH_BITS)
+
+struct pf_lit {
+	unsigned char	*text;		/* folded */
+	size_t		 len;
+	unsigned	 id;
+	size_t		 next;		/* next in its hash bucket, or SIZE_MAX */
+};
+
+struct prefilter {
+	struct pf_lit	*lits;
+	size_t		 nlits;
+	size_t		 window;	/* 0 before build or when empty */
+	unsigned char	 shift[PF_HASH_SIZE];
+	size_t		 bucket[PF_HASH_SIZE];
+	unsigned	*seen;		/* per id: stamp of the last scan */
+	size_t		 nseen;
+	unsigned	 stamp;
+};
+
+static unsigned char fold[256];
+
+static unsigned
+pf_hash(const unsigned char *p)
+{
+	return ((unsigned)fold[p[0]] * 1021u + (unsigned)fold[p[1]] * 37u +
+	    fold[p[2]]) & (PF_HASH_SIZE - 1);
+}
+
+struct prefilter *
+prefilter_new(void)
+{
+	struct prefilter *pf;
+	unsigned	  c;
+
+	if (fold['A'] == 0) {
+		for (c = 0; c < 256; c++)
+			fold[c] = (unsigned char)(c >= 'A' && c <= 'Z' ?
+			    c + ('a' - 'A') : c);
+	}
+	pf = xcalloc(1, sizeof *pf);
+	return pf;
+}
+
+void
+prefilter_free(struct prefilter *pf)
+{
+	size_t	i;
+
+	if (pf == NULL)
+		return;
+	for (i = 0; i < pf->nlits; i++)
+		free(pf->lits[i].text);
+	free(pf->lits);
+	free(pf->seen);
+	free(pf);
+}
+
+/* Add a literal reported as id; literals shorter than a block are ignored. */
+void
+prefilter_add(struct prefilter *pf, const char *lit, unsigned id)
+{
+	struct pf_lit	*l;
+	size_t		 i, len = strlen(lit);
+
+	if (len < PF_BLOCK)
+		return;
+	pf->lits = xreallocarray(pf->lits, pf->nlits + 1, sizeof *pf->lits);
+	l = &pf->lits[pf->nlits++];
+	l->text = xmalloc(len);
+	for (i = 0; i < len; i++)
+		l->text[i] = fold[(unsigned char)lit[i]];
+	l->len = len;
+	l->id = id;
+	if (id >= pf->nseen) {
+		pf->seen = xreallocarray(pf->seen, id + 1, sizeof *pf->seen);
+		memset(pf->seen + pf->nseen, 0,
+		    (id + 1 - pf->nseen) * sizeof *pf->seen);
+		pf->nseen = id + 1;
+	}
+}
+
+/* Build the tables; call after the last prefilter_add. */
+void
+prefilter_build(struct prefilter *pf)
+{
+	size_t	 i, j, m, h;
+
+	m = PF_WINDOW_MAX;
+	for (i = 0; i < pf->nlits; i++)
+		if (pf->lits[i].len < m)
+			m = pf->lits[i].len;
+	pf->window = pf->nlits == 0 ? 0 : m;
+	for (h = 0; h < PF_HASH_SIZE; h++) {
+		pf->shift[h] = (unsigned char)(m - PF_BLOCK + 1);
+		pf->bucket[h] = SIZE_MAX;
+	}
+	for (i = 0; i < pf->nlits; i++) {
+		const unsigned char *t = pf->lits[i].text;
+
+		for (j = PF_BLOCK; j <= m; j++) {
+			h = pf_hash(t + j - PF_BLOCK);
+			if (pf->shift[h] > m - j)
+				pf->shift[h] = (unsigned char)(m - j);
+		}
+		h = pf_hash(t + m - PF_BLOCK);
+		pf->lits[i].next = pf->bucket[h];
+		pf->bucket[h] = i;
+	}
+}
+
+static int
+fold_equal(const unsigned char *a, const unsigned char *folded, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (fold[a[i]] != folded[i])
+			return 0;
+	return 1;
+}
+
+/*
+ * Scan s[0..len): put the ids of the literals found (each once) in ids,
+ * at most max of them, and return how many.
+ */
+size_t
+prefilter_scan(struct prefilter *pf, const char *s, size_t len, unsigned *ids,
+    size_t max)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t		 m = pf->window, pos, start, k, n = 0;
+	unsigned	 sh;
+
+	if (m == 0 || len < m)
+		return 0;
+	if (++pf->stamp == 0) {
+		memset(pf->seen, 0, pf->nseen * sizeof *pf->seen);
+		pf->stamp = 1;
+	}
+	pos = m - 1;
+	while (pos < len) {
+		sh = pf->shift[pf_hash(u + pos + 1 - PF_BLOCK)];
+		if (sh != 0) {
+			pos += sh;
+			continue;
+		}
+		start = pos + 1 - m;
+		for (k = pf->bucket[pf_hash(u + pos + 1 - PF_BLOCK)];
+		    k != SIZE_MAX; k = pf->lits[k].next) {
+			struct pf_lit *l = &pf->lits[k];
+
+			if (pf->seen[l->id] == pf->stamp ||
+			    l->len > len - start ||
+			    !fold_equal(u + start, l->text, l->len))
+				continue;
+			pf->seen[l->id] = pf->stamp;
+			if (n < max)
+				ids[n++] = l->id;
+		}
+		pos++;
+	}
+	return n;
+}
