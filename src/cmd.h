@@ -26,6 +26,7 @@ const struct cmd_entry *cmd_find(const char *);
 
 int	 cmd_scan(int, char **);
 int	 cmd_rules(int, char **);
+int	 cmd_symbolize(int, char **);
 int	 cmd_help(int, char **);
 int	 cmd_version(int, char **);
 

@@ -27,6 +27,7 @@ static const struct cmd_entry cmd_table[] = {
 	  "  -R, --rules PATH  also load the rules in PATH (file or directory)\n"
 	  "  -n, --no-default  do not load the shipped rules\n"
 	  "  suppressions SUPP-FILE [LOG ...]  which TSan reports SUPP-FILE silences\n" },
+	{ "symbolize", cmd_symbolize, "symbolize [--symbols DIR]... [--debug-dir DIR]... [file ...]", "fill in unsymbolized sanitizer frames", "  --symbols DIR    search DIR (recursively) for modules by name\n  --debug-dir DIR  look for debug files under DIR as under /usr/lib/debug\n" },
 	{ "help",      cmd_help,      "help [command]",
 	  "show usage", NULL },
 	{ "version",   cmd_version,   "version",
