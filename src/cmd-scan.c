@@ -29,7 +29,118 @@ struct scan {
 	uint64_t		 incomplete;
 	struct ruleset		*rs;       /* NULL with --no-rules */
 	struct suppressions	*supp;     /* --suppressions FILE */
+
+	/* The store sink (store.c); store is NULL with --no-store. */
+	struct store		*store;
+	struct store_ingest	*ingest;
+	struct project_map	*projects;
+	const char		*project;
+	int			 store_errors;
 };
+
+/* ---- the store sink ------------------------------------------------- */
+
+/* Start storing one source; sets where to resume reading it. */
+static void
+scan_store_begin(struct scan *sc, const char *path, uint64_t *offset,
+    uint64_t *line)
+{
+	const char	*project = sc->project;
+	char		*cause = NULL;
+
+	*offset = *line = 0;
+	if (sc->store == NULL)
+		return;
+	if (project == NULL)
+		project = project_map_find(sc->projects, path);
+	sc->ingest = store_ingest_begin(sc->store, path, project, offset,
+	    line, &cause);
+	if (sc->ingest == NULL) {
+		ft_warnx("%s", cause);
+		free(cause);
+		sc->store_errors++;
+	}
+}
+
+/* Store one report; on failure the source's ingest is abandoned. */
+static void
+scan_store_report(struct scan *sc, struct report *r)
+{
+	char	*cause = NULL;
+
+	if (sc->ingest == NULL)
+		return;
+	if (store_ingest_report(sc->ingest, r, &cause) != 0) {
+		ft_warnx("%s", cause);
+		free(cause);
+		store_ingest_abort(sc->ingest);
+		sc->ingest = NULL;
+		sc->store_errors++;
+	}
+}
+
+/* Finish storing a source: commit with how far it was read, or drop. */
+static void
+scan_store_end(struct scan *sc, int ok, uint64_t offset, uint64_t line)
+{
+	char	*cause = NULL;
+
+	if (sc->ingest == NULL)
+		return;
+	if (!ok)
+		store_ingest_abort(sc->ingest);
+	else if (store_ingest_commit(sc->ingest, offset, line, &cause) != 0) {
+		ft_warnx("%s", cause);
+		free(cause);
+		sc->store_errors++;
+	}
+	sc->ingest = NULL;
+}
+
+/* Open the store and the project mapping unless --no-store. */
+static int
+scan_store_open(struct scan *sc, int no_store, const char *db,
+    const char *config, int argc, char **argv)
+{
+	struct buf	 cmd;
+	char		*cause = NULL;
+	int		 i;
+
+	if (no_store)
+		return 0;
+	if (sc->project == NULL &&
+	    (sc->projects = project_map_load(config, &cause)) == NULL)
+		goto fail;
+	if ((sc->store = store_open(db, &cause)) == NULL)
+		goto fail;
+	buf_init(&cmd, 4096);
+	buf_adds(&cmd, "fttriage");
+	for (i = 0; i < argc; i++)
+		buf_printf(&cmd, " %s", argv[i]);
+	store_run_begin(sc->store, buf_cstr(&cmd), sc->project, &cause);
+	buf_release(&cmd);
+	return 0;
+fail:
+	ft_warnx("%s", cause);
+	free(cause);
+	return -1;
+}
+
+static void
+scan_store_close(struct scan *sc)
+{
+	char	*cause = NULL;
+
+	if (sc->store != NULL && store_run_end(sc->store, &cause) != 0) {
+		ft_warnx("%s", cause);
+		free(cause);
+		sc->store_errors++;
+	}
+	store_close(sc->store);
+	project_map_free(sc->projects);
+}
+
+/* ---- end of the store sink ------------------------------------------ */
 
 /*
  * One finished report: the later pipeline stages, then the sinks.  The
@@ -48,8 +159,12 @@ scan_report(struct report *r, void *arg)
 	if (sc->rs != NULL)
 		rules_apply(sc->rs, r);
 
+	classify_report(r);
+	fingerprint_report(r);
+
 	sc->eo.seq = (int)sc->reports;
 	sc->fmt->report(sc->out, r, &sc->eo);
+	scan_store_report(sc, r);
 	report_free(r);
 }
 
@@ -62,24 +177,31 @@ scan_source(struct scan *sc, const char *path)
 	struct line	 l;
 	char		*cause = NULL;
 	int		 rc, ret = 0;
+	uint64_t	 offset, line;
 
 	if ((src = source_open(path, &cause)) == NULL) {
 		ft_warnx("%s", cause);
 		free(cause);
 		return -1;
 	}
+	/* The whole log is scanned and shown; the store skips what it has. */
+	scan_store_begin(sc, path, &offset, &line);
 	p = parser_new(source_name(src), scan_report, sc);
 	source_set_skip(src, parser_can_skip, p);
 	if (sc->rs != NULL)
 		parser_set_line_hook(p, ruleset_line_hook(sc->rs));
-	while ((rc = source_next(src, &l, &cause)) == 1)
+	while ((rc = source_next(src, &l, &cause)) == 1) {
 		parser_feed(p, &l);
+		offset = l.next;
+		line = l.number;
+	}
 	if (rc == -1) {
 		ft_warnx("%s", cause);
 		free(cause);
 		ret = -1;
 	}
 	parser_finish(p);
+	scan_store_end(sc, ret == 0, offset, line);
 	log_msg(LOG_LVL_DEBUG, "%s: %" PRIu64 " lines, %" PRIu64 " passed over "
 	    "as noise", path, parser_lines(p) + source_skipped_lines(src),
 	    source_skipped_lines(src));
@@ -103,6 +225,11 @@ static const struct option scan_longopts[] = {
 	{ "no-rules",	no_argument,		NULL, 'N' },
 	{ "suppressions", required_argument,	NULL, 'S' },
 	{ "help",	no_argument,		NULL, 'h' },
+	/* the store sink */
+	{ "db",		required_argument,	NULL, 'D' },
+	{ "project",	required_argument,	NULL, 'P' },
+	{ "config",	required_argument,	NULL, 'c' },
+	{ "no-store",	no_argument,		NULL, 'O' },
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -111,7 +238,8 @@ cmd_scan(int argc, char **argv)
 {
 	struct scan	 sc;
 	const char	*color = "auto";
-	int		 ch, i, errors = 0;
+	const char	*db = NULL, *config = NULL;
+	int		 ch, i, errors = 0, no_store = 0;
 	char		*end, *cause = NULL;
 	long		 n;
 	char	       **rpaths = NULL;
@@ -164,6 +292,18 @@ cmd_scan(int argc, char **argv)
 			break;
 		case 'h':
 			return cmd_help(2, (char *[]){ "help", "scan", NULL });
+		case 'D':
+			db = optarg;
+			break;
+		case 'P':
+			sc.project = optarg;
+			break;
+		case 'c':
+			config = optarg;
+			break;
+		case 'O':
+			no_store = 1;
+			break;
 		default:
 			return EXIT_ERROR;
 		}
@@ -195,6 +335,8 @@ cmd_scan(int argc, char **argv)
 		}
 	}
 	free(rpaths);
+	if (scan_store_open(&sc, no_store, db, config, argc, argv) != 0)
+		return EXIT_ERROR;
 	if (sc.fmt->start != NULL)
 		sc.fmt->start(sc.out, &sc.eo);
 	if (optind == argc)
@@ -203,6 +345,8 @@ cmd_scan(int argc, char **argv)
 		errors += scan_source(&sc, argv[i]) != 0;
 	if (sc.fmt->finish != NULL)
 		sc.fmt->finish(sc.out, &sc.eo);
+	scan_store_close(&sc);
+	errors += sc.store_errors;
 	if (fflush(sc.out) != 0) {
 		ft_warnx("cannot write output: %s", strerror(errno));
 		return EXIT_ERROR;

@@ -371,9 +371,32 @@ int	 symbolize_report(struct symbolizer *, struct report *);
 /* ------------------------------------------------------------------ */
 /* classify.c, names.c: whose code a frame is; readable names.         */
 /* ------------------------------------------------------------------ */
-void	 classify_report(struct report *);   /* classes, packages, culprit */
+/* What a frame is to blame and to grouping (classify.c). */
+enum frame_use {
+	FU_CODE = 0,         /* code that can be at fault */
+	FU_RUNTIME,          /* sanitizer runtime or interceptor */
+	FU_LIBC,             /* libc, libpthread, ld.so, libstdc++ */
+	FU_FATAL,            /* fatal-error / crash-reporting machinery */
+	FU_HELPER,           /* inline refcount / atomic / type helper */
+	FU_LOCK,             /* lock wrapper */
+	FU_PLUMBING,         /* CPython call / eval / start-up machinery */
+	FU_MEGA,             /* a mega-function: the eval loop */
+	FU_NONAME,           /* unsymbolized: no function name */
+	FU__COUNT
+};
+void	 classify_report(struct report *);   /* names, classes, packages, culprit */
+void	 classify_frame(struct frame *);     /* cls and package of one frame */
+enum frame_use frame_use(const struct frame *); /* after classify_frame */
+const char *frame_use_name(enum frame_use);
+int	 classify_primary_stack(const struct report *); /* -1 if none */
+/* First frame not runtime, libc, refcount/atomic helper or fatal: 0/-1. */
+int	 classify_top_frame(const struct report *, int *stack, int *frame);
+char	*module_normalize(const char *);     /* "libfoo.so.1.2" -> "libfoo" */
+char	*python_module_name(const char *file); /* ".../site-packages/a/b.py" -> "a.b" */
+void	 names_report(struct report *);      /* readable names, raw kept */
 char	*name_normalize(const char *);       /* caller frees; for grouping */
 char	*name_demangle(const char *);        /* caller frees; NULL if not mangled */
+char	*rust_v0_demangle(const char *);     /* names-rust.c; NULL if not v0 */
 
 /* ------------------------------------------------------------------ */
 /* fingerprint.c: the stable key of a report.                          */
@@ -381,6 +404,8 @@ char	*name_demangle(const char *);        /* caller frees; NULL if not mangled *
 #define FP_ALGO_VERSION 1
 char	*fingerprint_key(const struct report *);  /* readable; caller frees */
 void	 fingerprint_report(struct report *);     /* sets r->fingerprint */
+char	*fingerprint_explain(const struct report *); /* frames used/skipped, why */
+uint64_t fingerprint_hash(const char *);          /* FNV-1a 64 of a key */
 
 /* ------------------------------------------------------------------ */
 /* rules.c (+ rules-apply.c, match.c, prefilter.c): known patterns,    */
@@ -417,8 +442,129 @@ void	 suppressions_print_unused(struct suppressions *, FILE *);
 /* ------------------------------------------------------------------ */
 /* store.c: SQLite: sources, runs, reports, issues, triage state.      */
 /* ------------------------------------------------------------------ */
+/*
+ * The interface is backend-neutral: nothing here is SQLite's, so another
+ * backend (PostgreSQL for a fleet) can implement the same functions.
+ */
+enum issue_state {
+	IS_NEW = 0,
+	IS_KNOWN,
+	IS_UPSTREAM,
+	IS_FIXED,
+	IS_IGNORED,
+	IS__COUNT
+};
+const char *issue_state_name(enum issue_state);
+int	 issue_state_from_name(const char *, enum issue_state *); /* 0/-1 */
+
+/* One issue as read back from the store; strings owned by the struct. */
+struct store_issue {
+	int64_t		 id;
+	char		*fingerprint;
+	char		*fp_key;        /* readable key, or NULL */
+	int		 fp_version;
+	char		*kind;
+	char		*title;
+	char		*project;
+	char		*culprit_function;
+	char		*culprit_file;
+	unsigned	 culprit_line;
+	char		*culprit_module;
+	char		*culprit_package;
+	char		*culprit_class;
+	int64_t		 first_seen;    /* unix seconds */
+	int64_t		 last_seen;
+	int64_t		 count;
+	enum issue_state state;
+	char		*note;
+	int		 regression;
+	char		*rules;         /* matched rule ids, space-separated */
+};
+void	 store_issue_release(struct store_issue *);
+
+/* What "issues" lists; NULL / 0 / -1 fields do not filter. */
+struct store_filter {
+	const char	*project;
+	int		 state;         /* enum issue_state, or -1 */
+	int64_t		 since;         /* last seen at or after, or 0 */
+};
+
+/* One occurrence of an issue, for "show". */
+struct store_occurrence {
+	int64_t		 report_id;
+	int64_t		 run_id;
+	int64_t		 seen;          /* the run's start, unix seconds */
+	const char	*source;
+	uint64_t	 first_line, last_line;
+	uint64_t	 first_byte, end_byte;
+	long		 pid;
+	const char	*test;          /* NULL when unknown */
+};
+
 struct store;
+struct store_ingest;
+/* The default database path ($FTTRIAGE_DB, else the XDG data dir); caller
+ * frees.  NULL with cause when no home directory is known. */
+char	*store_default_path(char **cause);
+/* Open (creating and migrating) the store at path, or the default if NULL. */
 struct store *store_open(const char *path, char **cause);
 void	 store_close(struct store *);
+const char *store_path(const struct store *);
+
+/* A run: one invocation that ingests sources.  Returns 0/-1. */
+int	 store_run_begin(struct store *, const char *command,
+	    const char *project, char **cause);
+int	 store_run_end(struct store *, char **cause);
+
+/*
+ * Ingesting one source is one transaction.  store_ingest_begin identifies
+ * the source (path, device/inode, size, a hash of its head) and sets
+ * *offset and *line to where an earlier ingest of the same content stopped
+ * (0 for new or replaced content): a follower may seek there; a caller
+ * that reads the whole source again may feed every report, and those that
+ * start before *offset are skipped.  store_ingest_commit records how far
+ * the source was read in the same transaction as its reports;
+ * store_ingest_abort discards everything.  Both free the ingest.
+ */
+struct store_ingest *store_ingest_begin(struct store *, const char *path,
+	    const char *project, uint64_t *offset, uint64_t *line,
+	    char **cause);
+int	 store_ingest_report(struct store_ingest *, struct report *,
+	    char **cause);
+int	 store_ingest_commit(struct store_ingest *, uint64_t offset,
+	    uint64_t line, char **cause);
+void	 store_ingest_abort(struct store_ingest *);
+uint64_t store_ingest_added(const struct store_ingest *);
+
+/* Browsing and triage.  Lists call cb once per row; 0/-1 with cause. */
+int	 store_issues(struct store *, const struct store_filter *,
+	    void (*cb)(const struct store_issue *, void *), void *,
+	    char **cause);
+/* 1 found (fills *out), 0 no such issue, -1 error. */
+int	 store_issue_get(struct store *, int64_t id, struct store_issue *out,
+	    char **cause);
+int	 store_issue_occurrences(struct store *, int64_t id, unsigned limit,
+	    void (*cb)(const struct store_occurrence *, void *), void *,
+	    char **cause);
+int	 store_issue_tests(struct store *, int64_t id, unsigned limit,
+	    void (*cb)(const char *test, int64_t count, void *), void *,
+	    char **cause);
+/* The newest sample: its text as logged and its stacks as rendered after
+ * symbolization (caller frees both; NULL when none was kept). */
+int	 store_issue_sample(struct store *, int64_t id, char **text,
+	    char **stacks, char **cause);
+/* 1 done, 0 no such issue, -1 error.  note may be NULL (cleared). */
+int	 store_issue_set_state(struct store *, int64_t id, enum issue_state,
+	    const char *note, char **cause);
+/* Rows in a table ("issues", "reports", ...) for tests; -1 on error. */
+int64_t	 store_count(struct store *, const char *table, char **cause);
+
+/* project.c: which project a log belongs to (config "project NAME GLOB"). */
+struct project_map;
+/* Load path (or the default config if NULL; a missing default is empty). */
+struct project_map *project_map_load(const char *path, char **cause);
+void	 project_map_free(struct project_map *);
+/* The project for a source path, or NULL; owned by the map. */
+const char *project_map_find(const struct project_map *, const char *path);
 
 #endif /* FTTRIAGE_H */

@@ -21,13 +21,42 @@ static const struct cmd_entry cmd_table[] = {
 	  "  --color WHEN   always, auto (default) or never\n"
 	  "  --rules PATH   also load the rules in PATH (file or directory)\n"
 	  "  --no-rules     do not match rules\n"
-	  "  --suppressions FILE  mark reports a TSan suppressions file silences\n" },
+	  "  --suppressions FILE  mark reports a TSan suppressions file silences\n"
+	  "  --db PATH      record into this store (default $FTTRIAGE_DB, else\n"
+	  "                 $XDG_DATA_HOME/fttriage/fttriage.db)\n"
+	  "  --project P    the logs belong to project P\n"
+	  "  --config FILE  project mapping ('project NAME GLOB' lines)\n"
+	  "  --no-store     do not record into the store\n" },
 	{ "rules",     cmd_rules,     "rules [-n] [-R path] list | check [file ...] | test [id ...]",
 	  "list, check and test the rules",
 	  "  -R, --rules PATH  also load the rules in PATH (file or directory)\n"
 	  "  -n, --no-default  do not load the shipped rules\n"
 	  "  suppressions SUPP-FILE [LOG ...]  which TSan reports SUPP-FILE silences\n" },
 	{ "symbolize", cmd_symbolize, "symbolize [--symbols DIR]... [--debug-dir DIR]... [file ...]", "fill in unsymbolized sanitizer frames", "  --symbols DIR    search DIR (recursively) for modules by name\n  --debug-dir DIR  look for debug files under DIR as under /usr/lib/debug\n" },
+	{ "issues",    cmd_issues,    "issues [--project P] [--state S] "
+	  "[--since DATE|DURATION] [--db PATH] [--format text|json]",
+	  "list stored issues",
+	  "  --project P    only issues of project P\n"
+	  "  --state S      only issues in state S\n"
+	  "  --since WHEN   seen since a date or for a duration (7d, 12h)\n"
+	  "  --db PATH      the store (default $FTTRIAGE_DB, else\n"
+	  "                 $XDG_DATA_HOME/fttriage/fttriage.db)\n"
+	  "  --format F     text or json\n" },
+	{ "show",      cmd_show,      "show [--db PATH] [--format text|json] ID",
+	  "show one issue: occurrences, tests, a sample",
+	  "  --db PATH      the store\n"
+	  "  --format F     text or json\n" },
+	{ "triage",    cmd_triage,    "triage [--db PATH] [--note TEXT] ID STATE",
+	  "set an issue's state: new known upstream fixed ignored",
+	  "  --db PATH      the store\n"
+	  "  --note TEXT    why (kept with the state)\n" },
+	{ "explain",   cmd_explain,
+	  "explain [--keys] [-n I[,J]] log [log2]",
+	  "show why two reports share an issue, or not",
+	  "  -n I[,J]       the reports to compare (default: 1,2 of one log,\n"
+	  "                 or the first report of each of two logs)\n"
+	  "  --keys         list the fingerprint and key of every report\n"
+	  "Exits 0 when the two reports share a fingerprint, 1 when not.\n" },
 	{ "help",      cmd_help,      "help [command]",
 	  "show usage", NULL },
 	{ "version",   cmd_version,   "version",

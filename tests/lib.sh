@@ -14,6 +14,9 @@ export LC_ALL=C
 T=$(mktemp -d "${TMPDIR:-/tmp}/fttriage-test.XXXXXX") || exit 99
 trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 99
+# scan records into a store: keep it in the test's directory.
+FTTRIAGE_DB="$T/fttriage.db"
+export FTTRIAGE_DB
 
 t_n=0
 t_failed=0
