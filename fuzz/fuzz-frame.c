@@ -17,8 +17,7 @@
 
 #include "fttriage.h"
 #include "parse.h"
-
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
+#include "fuzz.h"
 
 static const struct {
 	const char	*name;

@@ -21,9 +21,7 @@
 
 #include "fttriage.h"
 #include "emit.h"
-
-int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
-int	LLVMFuzzerInitialize(int *, char ***);
+#include "fuzz.h"
 
 static int	 memfd = -1;
 
