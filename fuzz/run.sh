@@ -34,13 +34,13 @@ for h in "$@"; do
 	fi
 	[ "$secs" -gt 0 ] || continue
 	mkdir -p "$dir/corpus/$h" "$dir/crashes/$h" "$dir/seeds/$h"
+	# The frame parsers read the scanner's words.
 	dict=""
-	for d in "$src/fuzz/$h.dict" "$src/fuzz/scan.dict"; do
-		if [ -f "$d" ]; then
-			dict="-dict=$d"
-			break
-		fi
-	done
+	case $h in
+	frame)	d=$src/fuzz/scan.dict ;;
+	*)	d=$src/fuzz/$h.dict ;;
+	esac
+	[ -f "$d" ] && dict="-dict=$d"
 	nice -n 19 "$bin" -max_total_time="$secs" -timeout=10 \
 	    -rss_limit_mb=2048 -print_final_stats=1 $dict \
 	    -artifact_prefix="$dir/crashes/$h/" \

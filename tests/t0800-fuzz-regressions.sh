@@ -19,7 +19,8 @@ for h in scan frame rules config elf; do
 	for f in "$R/$h"/*; do
 		[ -f "$f" ] || continue
 		name="$h/$(basename "$f")"
-		$TO "$top_builddir/tests/fuzz-replay-$h" "$f" >out 2>err
+		$TO ${T_WRAP:-} "$top_builddir/tests/fuzz-replay-$h" "$f" \
+		    >out 2>err
 		rc=$?
 		t_ok $rc "$name: the harness replays it (status $rc)"
 		[ $rc -eq 0 ] || sed 's/^/# /' err | head -20
