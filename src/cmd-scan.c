@@ -335,8 +335,11 @@ cmd_scan(int argc, char **argv)
 		}
 	}
 	free(rpaths);
-	if (scan_store_open(&sc, no_store, db, config, argc, argv) != 0)
+	if (scan_store_open(&sc, no_store, db, config, argc, argv) != 0) {
+		ruleset_free(sc.rs);
+		suppressions_free(sc.supp);
 		return EXIT_ERROR;
+	}
 	if (sc.fmt->start != NULL)
 		sc.fmt->start(sc.out, &sc.eo);
 	if (optind == argc)
