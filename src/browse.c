@@ -1,7 +1,7 @@
 /*
  * browse.c: small helpers shared by the commands that read the store
- * (issues, show, triage): option values such as --since, times as text,
- * and JSON strings for --format json.
+ * (issues, show, triage): option values such as --since and issue ids,
+ * times as text, the culprit as one line.
  */
 #include "config.h"
 
@@ -24,6 +24,11 @@ static const struct {
 	{ 'w', 7 * 86400 },
 };
 
+/*
+ * Parse a --since value relative to now (unix seconds): a duration such
+ * as 30m, 12h, 7d, 2w, or a UTC date or date and time.  0, or -1 when it
+ * is neither.
+ */
 int
 browse_parse_since(const char *s, int64_t now, int64_t *out)
 {
@@ -63,6 +68,10 @@ browse_parse_since(const char *s, int64_t now, int64_t *out)
 	return 0;
 }
 
+/*
+ * A unix time as ISO 8601 UTC text in buf, or "-" when unknown; returns
+ * buf.
+ */
 const char *
 browse_time(int64_t t, char *buf, size_t size)
 {
@@ -77,43 +86,7 @@ browse_time(int64_t t, char *buf, size_t size)
 	return buf;
 }
 
-void
-browse_json_str(FILE *fp, const char *s)
-{
-	const unsigned char *p;
-
-	if (s == NULL) {
-		fputs("null", fp);
-		return;
-	}
-	fputc('"', fp);
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		switch (*p) {
-		case '"':
-			fputs("\\\"", fp);
-			break;
-		case '\\':
-			fputs("\\\\", fp);
-			break;
-		case '\n':
-			fputs("\\n", fp);
-			break;
-		case '\t':
-			fputs("\\t", fp);
-			break;
-		case '\r':
-			fputs("\\r", fp);
-			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf(fp, "\\u%04x", *p);
-			else
-				fputc(*p, fp);
-		}
-	}
-	fputc('"', fp);
-}
-
+/* Parse an issue id ("12" or "#12"); 0, or -1 when it is not one. */
 int
 browse_parse_id(const char *s, int64_t *id)
 {

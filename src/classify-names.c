@@ -14,7 +14,6 @@
  */
 #include "config.h"
 
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -306,7 +305,7 @@ glob_list(const char *const *globs, size_t n, const char *name)
 	if (name == NULL)
 		return 0;
 	for (i = 0; i < n; i++)
-		if (fnmatch(globs[i], name, 0) == 0)
+		if (glob_match(globs[i], name))
 			return 1;
 	return 0;
 }
@@ -345,10 +344,10 @@ classify_name_class(const char *name)
 		return FC_SANITIZER;
 	if (glob_list(libc_name_globs, nitems(libc_name_globs), name))
 		return FC_LIBC;
-	if (fnmatch("PyInit_*", name, 0) == 0)
+	if (glob_match("PyInit_*", name))
 		return FC__COUNT;
-	if (fnmatch("_Py*", name, 0) == 0 || fnmatch("Py[A-Z]*", name, 0) == 0 ||
-	    fnmatch("Py_*", name, 0) == 0 ||
+	if (glob_match("_Py*", name) || glob_match("Py[A-Z]*", name) ||
+	    glob_match("Py_*", name) ||
 	    glob_list(cpython_name_globs, nitems(cpython_name_globs), name))
 		return FC_INTERPRETER;
 	return FC__COUNT;
@@ -399,9 +398,9 @@ frame_use_named(const struct frame *f, const char *name)
 			return FU_NONAME;
 		for (i = 0; i < nitems(python_plumbing); i++)
 			if (f->file != NULL &&
-			    fnmatch(python_plumbing[i].file_glob, f->file, 0) == 0 &&
-			    fnmatch(python_plumbing[i].function_glob,
-			    name, 0) == 0)
+			    glob_match(python_plumbing[i].file_glob, f->file) &&
+			    glob_match(python_plumbing[i].function_glob,
+			    name))
 				return FU_PLUMBING;
 		return FU_CODE;
 	}
@@ -415,7 +414,7 @@ frame_use_named(const struct frame *f, const char *name)
 	for (i = 0; i < nitems(use_table); i++) {
 		if (!scope_applies(use_table[i].scope, f->cls))
 			continue;
-		if (fnmatch(use_table[i].glob, name, 0) != 0)
+		if (!glob_match(use_table[i].glob, name))
 			continue;
 		/* Runtime and libc frames are only visible as locks. */
 		if (f->cls == FC_SANITIZER && use_table[i].use != FU_LOCK)

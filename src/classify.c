@@ -15,7 +15,6 @@
  */
 #include "config.h"
 
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -172,7 +171,7 @@ glob_any(const char *const *globs, size_t n, const char *s)
 	size_t	i;
 
 	for (i = 0; i < n; i++)
-		if (fnmatch(globs[i], s, 0) == 0)
+		if (glob_match(globs[i], s))
 			return 1;
 	return 0;
 }
@@ -301,7 +300,7 @@ class_from_module(struct frame *f)
 		return FC__COUNT;
 	base = base_name(f->module != NULL ? f->module : path);
 	for (i = 0; i < nitems(module_table); i++)
-		if (fnmatch(module_table[i].glob, base, 0) == 0)
+		if (glob_match(module_table[i].glob, base))
 			return module_table[i].cls;
 	if (glob_any(extension_globs, nitems(extension_globs), base)) {
 		stem = extension_stem(base);
@@ -360,7 +359,7 @@ class_from_file(struct frame *f)
 	for (i = 0; i < nitems(cpython_dirs); i++)
 		if (find_component(file, cpython_dirs[i]) != NULL)
 			return FC_INTERPRETER;
-	if (fnmatch("*include/python[23]*/*", file, 0) == 0)
+	if (glob_match("*include/python[23]*/*", file))
 		return FC_INTERPRETER;
 	return FC__COUNT;
 }
@@ -374,11 +373,14 @@ is_cpython_header(const char *file)
 	if (file == NULL || (n = strlen(file)) < 2 ||
 	    strcmp(file + n - 2, ".h") != 0)
 		return 0;
-	return fnmatch("*include/python[23]*/*", file, 0) == 0 ||
+	return glob_match("*include/python[23]*/*", file) ||
 	    find_component(file, "Include/") != NULL;
 }
 
-static enum frame_class class_of(struct frame *, const char *);
+static enum frame_class class_of(struct frame *, enum frame_class,
+	    const char *);
+struct module_memo;
+static void classify_frame_memo(struct frame *, struct module_memo *);
 
 /*
  * Set the class (and package, for extensions) of one frame.  Frames the
@@ -387,6 +389,52 @@ static enum frame_class class_of(struct frame *, const char *);
 void
 classify_frame(struct frame *f)
 {
+	classify_frame_memo(f, NULL);
+}
+
+/* The last module classified in a report: frames come in runs. */
+struct module_memo {
+	const char	*module;
+	const char	*module_path;
+	enum frame_class cls;
+	const char	*package;
+};
+
+static int
+same_str(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+/* class_from_module(), remembering the answer for the next frame. */
+static enum frame_class
+module_class(struct frame *f, struct module_memo *m)
+{
+	enum frame_class c;
+
+	if (m != NULL && m->module != NULL && same_str(m->module, f->module) &&
+	    same_str(m->module_path, f->module_path)) {
+		free(f->package);
+		f->package = m->package != NULL ? xstrdup(m->package) : NULL;
+		return m->cls;
+	}
+	c = class_from_module(f);
+	/* An extension may turn out to be CPython's by a later frame's file. */
+	if (m != NULL && f->module != NULL && c != FC_EXTENSION) {
+		m->module = f->module;
+		m->module_path = f->module_path;
+		m->cls = c;
+		m->package = f->package;
+	}
+	return c;
+}
+
+static void
+classify_frame_memo(struct frame *f, struct module_memo *memo)
+{
+	enum frame_class mc;
 	const char	*fn;
 	char		*norm;
 	size_t		 n;
@@ -398,24 +446,29 @@ classify_frame(struct frame *f)
 		f->cls = FC_PYTHON;
 		return;
 	}
-	fn = f->function_raw != NULL ? f->function_raw : f->function;
-	if (classify_name_is_runtime(fn) ||
-	    classify_name_is_runtime(f->function)) {
+	fn = f->function_raw;
+	if (classify_name_is_runtime(f->function) ||
+	    (fn != NULL && classify_name_is_runtime(fn))) {
 		f->cls = FC_SANITIZER;
 		return;
 	}
-	norm = f->function != NULL ? name_normalize(f->function) : NULL;
-	f->cls = class_of(f, norm);
+	mc = module_class(f, memo);
+	/* The name matters only when the module does not settle it. */
+	norm = NULL;
+	if (f->function != NULL && (mc == FC__COUNT || mc == FC_INTERPRETER))
+		norm = name_normalize(f->function);
+	f->cls = class_of(f, mc, norm);
 	free(norm);
 }
 
-/* classify_frame() past the runtime names, with the normalised name. */
+/* classify_frame() past the runtime names and the module's class. */
 static enum frame_class
-class_of(struct frame *f, const char *norm)
+class_of(struct frame *f, enum frame_class mc, const char *norm)
 {
-	enum frame_class c, mc;
+	enum frame_class c;
+	const char	*m;
+	char		*pkg;
 
-	mc = class_from_module(f);
 	/*
 	 * A libc function name with no source, in an executable (clang links
 	 * the runtime in statically), is a sanitizer interceptor.
@@ -424,6 +477,14 @@ class_of(struct frame *f, const char *norm)
 	    classify_name_is_intercepted(norm) &&
 	    (f->file == NULL || class_from_file(f) == FC_SANITIZER))
 		return FC_SANITIZER;
+	/* A stdlib extension module linked into the interpreter. */
+	if (mc == FC_INTERPRETER && f->file != NULL &&
+	    (m = find_component(f->file, "Modules/")) != NULL &&
+	    (pkg = modules_package(m)) != NULL) {
+		free(f->package);
+		f->package = pkg;
+		return FC_STDLIB_EXT;
+	}
 	if (mc != FC__COUNT) {
 		/* CPython's inline helpers compiled into an extension. */
 		if ((mc == FC_EXTENSION || mc == FC_LIBRARY) && f->inlined &&
@@ -598,12 +659,14 @@ find_culprit(struct report *r)
 void
 classify_report(struct report *r)
 {
+	struct module_memo memo;
 	size_t	 i, j;
 
 	names_report(r);
+	memset(&memo, 0, sizeof memo);
 	for (i = 0; i < r->nstacks; i++)
 		for (j = 0; j < r->stacks[i].nframes; j++)
-			classify_frame(&r->stacks[i].frames[j]);
+			classify_frame_memo(&r->stacks[i].frames[j], &memo);
 	find_culprit(r);
 }
 

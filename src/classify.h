@@ -5,7 +5,29 @@
 #ifndef FTTRIAGE_CLASSIFY_H
 #define FTTRIAGE_CLASSIFY_H
 
+#include <fnmatch.h>
+
 #include "fttriage.h"
+
+/*
+ * fnmatch(3) behind a cheap test of the pattern's literal prefix: most
+ * patterns start with a literal, and most names fail on it.
+ */
+static inline int
+glob_match(const char *pattern, const char *s)
+{
+	const char	*p = pattern, *q = s;
+
+	while (*p != '\0' && *p != '*' && *p != '?' && *p != '[') {
+		if (*p != *q)
+			return 0;
+		p++;
+		q++;
+	}
+	if (*p == '\0')
+		return *q == '\0';
+	return fnmatch(p, q, 0) == 0;
+}
 
 /* classify-names.c: the name tables. */
 int	 classify_name_is_runtime(const char *);     /* __tsan_*, __interceptor_* ... */

@@ -2,11 +2,12 @@
  * cmd-explain.c: "fttriage explain": why two reports are one issue, or not.
  *
  * Scans one or two logs through the same stages as "scan" (parse,
- * classify, fingerprint), keeps the reports asked for, and prints for each
+ * symbolize, classify, fingerprint), keeps the reports asked for, and prints for each
  * its fingerprint, its readable key and how the key was built -- every
  * frame used or skipped, and why -- then whether the two share a
  * fingerprint and, when they do not, which parts of their keys differ.
- * With --keys it lists every report instead, one per line: its number,
+ * With --key KEY it compares one report with an issue given by the key the
+ * store keeps for it.  With --keys it lists every report instead, one per line: its number,
  * fingerprint, top frame, culprit, the culprit's class and its key, tab
  * separated.  The exit status
  * is that of cmp(1): 0 when the two share a fingerprint, 1 when they do
@@ -16,6 +17,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,11 +32,15 @@ struct pick {
 	struct report	*got[2];
 	long		 seen;
 	int		 list;     /* --keys: print every report's key */
+	struct symbolizer *sym;    /* NULL: --no-symbolize */
 };
 
+/* The stages "scan" runs before its sinks. */
 static void
-explain_stages(struct report *r)
+explain_stages(struct pick *pk, struct report *r)
 {
+	if (pk->sym != NULL)
+		symbolize_report(pk->sym, r);
 	classify_report(r);
 	fingerprint_report(r);
 }
@@ -47,6 +53,18 @@ frame_name(const struct frame *f)
 	return f->module != NULL ? f->module : "??";
 }
 
+/* A frame for the --keys columns: "?(module)" when unsymbolized. */
+static void
+print_frame_column(const struct frame *f)
+{
+	if (f == NULL)
+		printf("\t-");
+	else if (f->function != NULL)
+		printf("\t%s", f->function);
+	else
+		printf("\t?(%s)", f->module != NULL ? f->module : "");
+}
+
 static void
 pick_report(struct report *r, void *arg)
 {
@@ -55,17 +73,18 @@ pick_report(struct report *r, void *arg)
 	int		 i, kept = 0;
 
 	pk->seen++;
-	explain_stages(r);
+	explain_stages(pk, r);
 	if (pk->list) {
 		const struct frame *f = report_culprit(r);
 		int	 si, fi;
 
 		key = fingerprint_key(r);
-		printf("%ld\t%s\t%s\t%s\t%s\t%s\n", pk->seen, r->fingerprint,
-		    classify_top_frame(r, &si, &fi) == 0 ?
-		    frame_name(&r->stacks[si].frames[fi]) : "-",
-		    f != NULL ? frame_name(f) : "-",
-		    f != NULL ? frame_class_name(f->cls) : "-", key);
+		printf("%ld\t%s", pk->seen, r->fingerprint);
+		print_frame_column(classify_top_frame(r, &si, &fi) == 0 ?
+		    &r->stacks[si].frames[fi] : NULL);
+		print_frame_column(f);
+		printf("\t%s\t%s\n", f != NULL ? frame_class_name(f->cls) : "-",
+		    key);
 		free(key);
 	}
 	for (i = 0; i < 2; i++) {
@@ -164,54 +183,111 @@ has_part(char **parts, size_t n, const char *s)
 	return 0;
 }
 
-/* Say whether two reports share an issue, and why not. */
+/* The kind in a key ("v1 tsan-data-race :: ..."), into buf. */
+static const char *
+key_kind(const char *key, char *buf, size_t len)
+{
+	const char	*p = strchr(key, ' '), *e;
+
+	buf[0] = '\0';
+	if (p == NULL || (e = strstr(p + 1, " :: ")) == NULL ||
+	    (size_t)(e - p - 1) >= len)
+		return buf;
+	memcpy(buf, p + 1, (size_t)(e - p - 1));
+	buf[e - p - 1] = '\0';
+	return buf;
+}
+
+/*
+ * Say whether two keys (with their fingerprints) are one issue, and why
+ * not: 0 when they are, 1 when not.
+ */
 static int
-compare(const struct report *a, const struct report *b)
+compare_keys(const char *fa, const char *key_a, const char *fb,
+    const char *key_b)
 {
 	char	*ka, *kb, *pa[EXPLAIN_PARTS_MAX], *pb[EXPLAIN_PARTS_MAX];
-	size_t	 na, nb, i;
+	char	 kinda[64], kindb[64];
+	size_t	 na, nb, i, shared = 0;
 	int	 same;
 
-	same = strcmp(a->fingerprint, b->fingerprint) == 0;
-	ka = fingerprint_key(a);
-	kb = fingerprint_key(b);
+	same = strcmp(fa, fb) == 0;
 	if (same) {
-		printf("same issue: both have fingerprint %s\n",
-		    a->fingerprint);
+		printf("same issue: both have fingerprint %s\n", fa);
 		printf("  their keys are equal: the same kind and the same "
 		    "sites, whatever the addresses, line numbers, thread ids "
 		    "or the order of the two accesses\n");
-		goto out;
+		return 0;
 	}
-	printf("different issues: %s and %s\n", a->fingerprint,
-	    b->fingerprint);
-	if (a->kind != b->kind) {
-		printf("  the kinds differ: %s and %s\n",
-		    report_kind_name(a->kind), report_kind_name(b->kind));
+	printf("different issues: %s and %s\n", fa, fb);
+	if (strncmp(fa, fb, strcspn(fa, ":")) != 0) {
+		printf("  made by different versions of the algorithm: the "
+		    "keys cannot be compared; scan the older log again\n");
+		return 1;
 	}
+	key_kind(key_a, kinda, sizeof kinda);
+	key_kind(key_b, kindb, sizeof kindb);
+	if (strcmp(kinda, kindb) != 0)
+		printf("  the kinds differ: %s and %s\n", kinda, kindb);
+	ka = xstrdup(key_a);
+	kb = xstrdup(key_b);
 	na = key_parts(ka, pa, nitems(pa));
 	nb = key_parts(kb, pb, nitems(pb));
 	for (i = 0; i < na; i++)
-		if (has_part(pb, nb, pa[i]))
+		if (has_part(pb, nb, pa[i])) {
 			printf("  both have: %s\n", pa[i]);
+			shared++;
+		}
 	for (i = 0; i < na; i++)
 		if (!has_part(pb, nb, pa[i]))
 			printf("  only the first has: %s\n", pa[i]);
 	for (i = 0; i < nb; i++)
 		if (!has_part(pa, na, pb[i]))
 			printf("  only the second has: %s\n", pb[i]);
-	if (na > 0 && nb > 0 && a->kind == b->kind) {
-		for (i = 0; i < na; i++)
-			if (has_part(pb, nb, pa[i]))
-				break;
-		if (i < na)
-			printf("  they share a site: related problems (one "
-			    "family), but not the same pair of sites\n");
-	}
-out:
+	if (shared > 0 && strcmp(kinda, kindb) == 0)
+		printf("  they share a site: related problems (one family), "
+		    "but not the same sites\n");
 	free(ka);
 	free(kb);
-	return same ? 0 : 1;
+	return 1;
+}
+
+/* Say whether two reports share an issue, and why not. */
+static int
+compare(const struct report *a, const struct report *b)
+{
+	char	*ka, *kb;
+	int	 rc;
+
+	ka = fingerprint_key(a);
+	kb = fingerprint_key(b);
+	rc = compare_keys(a->fingerprint, ka, b->fingerprint, kb);
+	free(ka);
+	free(kb);
+	return rc;
+}
+
+/* Compare a report with an issue given by its key (as the store keeps it). */
+static int
+compare_with_key(const struct report *a, const char *key)
+{
+	char	*ka, *fb;
+	int	 rc, version = 0;
+
+	if (sscanf(key, "v%d ", &version) != 1 || strstr(key, " :: ") == NULL) {
+		ft_warnx("bad key '%s' (it starts \"v<version> <kind> :: \")",
+		    key);
+		return EXIT_ERROR;
+	}
+	printf("issue key: %s\n", key);
+	xasprintf(&fb, "v%d:%016llx", version,
+	    (unsigned long long)fingerprint_hash(key));
+	printf("  fingerprint: %s\n\n", fb);
+	ka = fingerprint_key(a);
+	rc = compare_keys(a->fingerprint, ka, fb, key);
+	free(ka);
+	free(fb);
+	return rc;
 }
 
 static int
@@ -238,19 +314,30 @@ parse_pair(const char *s, long *a, long *b)
 static const struct option explain_longopts[] = {
 	{ "reports",	required_argument,	NULL, 'n' },
 	{ "keys",	no_argument,		NULL, 'k' },
+	{ "key",	required_argument,	NULL, 'K' },
+	{ "symbols",	required_argument,	NULL, 'S' },
+	{ "debug-dir",	required_argument,	NULL, 'D' },
+	{ "no-symbolize", no_argument,		NULL, 'N' },
 	{ "help",	no_argument,		NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
 
-/* fttriage explain [-k] [-n I[,J]] LOG [LOG2] */
+/*
+ * fttriage explain [--keys] [--key KEY] [-n I[,J]] [--symbols DIR]
+ *     [--debug-dir DIR] [--no-symbolize] LOG [LOG2]
+ */
 int
 cmd_explain(int argc, char **argv)
 {
 	struct pick	 pk[2];
 	const char	*path[2];
+	struct symbolizer *sym;
+	const char	*against = NULL;
 	long		 a = 0, b = 0;
-	int		 ch, nlogs, ret = EXIT_ERROR, list = 0, i;
+	int		 ch, nlogs, ret = EXIT_ERROR, list = 0, i, nosym = 0;
 
+	sym = symbolizer_new();
+	memset(pk, 0, sizeof pk);
 	optind = 1;
 	while ((ch = getopt_long(argc, argv, "kn:h", explain_longopts,
 	    NULL)) != -1) {
@@ -258,39 +345,64 @@ cmd_explain(int argc, char **argv)
 		case 'k':
 			list = 1;
 			break;
+		case 'K':
+			against = optarg;
+			break;
+		case 'S':
+			symbolizer_add_root(sym, optarg);
+			break;
+		case 'D':
+			symbolizer_add_debug_dir(sym, optarg);
+			break;
+		case 'N':
+			nosym = 1;
+			break;
 		case 'n':
 			if (parse_pair(optarg, &a, &b) != 0) {
 				ft_warnx("bad report numbers '%s' (I or I,J)",
 				    optarg);
-				return EXIT_ERROR;
+				goto out;
 			}
 			break;
 		case 'h':
-			return cmd_help(2, (char *[]){ "help", "explain",
+			ret = cmd_help(2, (char *[]){ "help", "explain",
 			    NULL });
+			goto out;
 		default:
-			return EXIT_ERROR;
+			goto out;
 		}
 	}
 	nlogs = argc - optind;
 	if (nlogs < 1 || nlogs > 2) {
 		ft_warnx("explain needs one or two logs");
-		return EXIT_ERROR;
+		goto out;
 	}
-	memset(pk, 0, sizeof pk);
 	path[0] = argv[optind];
 	path[1] = nlogs == 2 ? argv[optind + 1] : NULL;
+	for (i = 0; i < 2; i++)
+		pk[i].sym = nosym ? NULL : sym;
 	if (list) {
 		for (i = 0; i < nlogs; i++) {
 			pk[i].list = 1;
 			if (explain_read(path[i], &pk[i]) != 0)
-				return EXIT_ERROR;
+				goto out;
 		}
-		return 0;
+		ret = 0;
+		goto out;
 	}
-	if (nlogs == 1) {
+	if (against != NULL) {
+		if (nlogs != 1) {
+			ft_warnx("--key compares one report of one log");
+			goto out;
+		}
+		pk[0].want[0] = a > 0 ? a : 1;
+	} else if (nlogs == 1) {
 		pk[0].want[0] = a > 0 ? a : 1;
 		pk[0].want[1] = a > 0 ? b : 2;
+		if (pk[0].want[0] == pk[0].want[1]) {
+			ft_warnx("report %ld compared with itself", a);
+			goto out;
+		}
 	} else {
 		pk[0].want[0] = a > 0 ? a : 1;
 		pk[1].want[0] = b > 0 ? b : 1;
@@ -304,6 +416,11 @@ cmd_explain(int argc, char **argv)
 		goto out;
 	}
 	print_report(path[0], pk[0].want[0], pk[0].got[0]);
+	printf("\n");
+	if (against != NULL) {
+		ret = compare_with_key(pk[0].got[0], against);
+		goto out;
+	}
 	if (nlogs == 1 && pk[0].want[1] == 0) {
 		ret = 0;
 		goto out;
@@ -318,7 +435,6 @@ cmd_explain(int argc, char **argv)
 		    pk[1].want[0], pk[1].seen);
 		goto out;
 	}
-	printf("\n");
 	if (nlogs == 1) {
 		print_report(path[0], pk[0].want[1], pk[0].got[1]);
 		printf("\n");
@@ -333,6 +449,7 @@ out:
 		report_free(pk[i].got[0]);
 		report_free(pk[i].got[1]);
 	}
+	symbolizer_free(sym);
 	if (fflush(stdout) != 0) {
 		ft_warnx("cannot write output: %s", strerror(errno));
 		return EXIT_ERROR;

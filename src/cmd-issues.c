@@ -15,6 +15,7 @@
 
 #include "fttriage.h"
 #include "cmd.h"
+#include "emit.h"
 
 struct issues_out {
 	int		 json;
@@ -27,33 +28,33 @@ issues_print_json(const struct store_issue *is)
 	char	t1[32], t2[32];
 
 	printf("{\"id\":%lld,\"project\":", (long long)is->id);
-	browse_json_str(stdout, is->project);
+	json_str(stdout, is->project);
 	printf(",\"state\":\"%s\",\"regression\":%s,\"count\":%lld,"
 	    "\"first_seen\":\"%s\",\"last_seen\":\"%s\",\"kind\":",
 	    issue_state_name(is->state), is->regression ? "true" : "false",
 	    (long long)is->count,
 	    browse_time(is->first_seen, t1, sizeof t1),
 	    browse_time(is->last_seen, t2, sizeof t2));
-	browse_json_str(stdout, is->kind);
+	json_str(stdout, is->kind);
 	fputs(",\"title\":", stdout);
-	browse_json_str(stdout, is->title);
+	json_str(stdout, is->title);
 	fputs(",\"fingerprint\":", stdout);
-	browse_json_str(stdout, is->fingerprint);
+	json_str(stdout, is->fingerprint);
 	printf(",\"fingerprint_version\":%d,\"culprit\":{\"function\":",
 	    is->fp_version);
-	browse_json_str(stdout, is->culprit_function);
+	json_str(stdout, is->culprit_function);
 	fputs(",\"file\":", stdout);
-	browse_json_str(stdout, is->culprit_file);
+	json_str(stdout, is->culprit_file);
 	printf(",\"line\":%u,\"module\":", is->culprit_line);
-	browse_json_str(stdout, is->culprit_module);
+	json_str(stdout, is->culprit_module);
 	fputs(",\"package\":", stdout);
-	browse_json_str(stdout, is->culprit_package);
+	json_str(stdout, is->culprit_package);
 	fputs(",\"class\":", stdout);
-	browse_json_str(stdout, is->culprit_class);
+	json_str(stdout, is->culprit_class);
 	fputs("},\"rules\":", stdout);
-	browse_json_str(stdout, is->rules);
+	json_str(stdout, is->rules);
 	fputs(",\"note\":", stdout);
-	browse_json_str(stdout, is->note);
+	json_str(stdout, is->note);
 	fputs("}\n", stdout);
 }
 
@@ -83,6 +84,7 @@ issues_print(const struct store_issue *is, void *arg)
 	}
 }
 
+/* "fttriage issues": list the stored issues.  Returns the exit status. */
 int
 cmd_issues(int argc, char **argv)
 {

@@ -21,6 +21,49 @@
 #include "cmd.h"
 #include "emit.h"
 
+/*
+ * The symbolize stage: on by default, it opens nothing until a frame asks
+ * for a module.  --symbols DIR (repeatable) and --debug-dir DIR extend where
+ * modules and debug files are looked for; --no-symbolize turns it off.
+ */
+#define SCAN_SYMBOLIZE_OPTIONS \
+	{ "symbols",	  required_argument, NULL, 'S' }, \
+	{ "debug-dir",	  required_argument, NULL, 'D' }, \
+	{ "no-symbolize", no_argument,	     NULL, 'N' },
+
+static struct symbolizer *scan_sym;
+static int		  scan_sym_off;
+
+/* Take one symbolize option; returns 1 when ch was one. */
+static int
+scan_symbolize_option(int ch, const char *arg)
+{
+	if (scan_sym == NULL)
+		scan_sym = symbolizer_new();
+	switch (ch) {
+	case 'S':
+		symbolizer_add_root(scan_sym, arg);
+		return 1;
+	case 'D':
+		symbolizer_add_debug_dir(scan_sym, arg);
+		return 1;
+	case 'N':
+		scan_sym_off = 1;
+		return 1;
+	}
+	return 0;
+}
+
+static void
+scan_symbolize(struct report *r)
+{
+	if (scan_sym_off)
+		return;
+	if (scan_sym == NULL)
+		scan_sym = symbolizer_new();
+	symbolize_report(scan_sym, r);
+}
+
 struct scan {
 	const struct emit_format *fmt;
 	struct emit_opts	 eo;
@@ -39,6 +82,14 @@ struct scan {
 };
 
 /* ---- the store sink ------------------------------------------------- */
+
+/* Its options, numbered past every short option letter. */
+enum {
+	OPT_DB = 0x100,
+	OPT_PROJECT,
+	OPT_CONFIG,
+	OPT_NO_STORE
+};
 
 /* Start storing one source; sets where to resume reading it. */
 static void
@@ -85,15 +136,20 @@ scan_store_end(struct scan *sc, int ok, uint64_t offset, uint64_t line)
 {
 	char	*cause = NULL;
 
+	uint64_t added;
+
 	if (sc->ingest == NULL)
 		return;
+	added = store_ingest_added(sc->ingest);
 	if (!ok)
 		store_ingest_abort(sc->ingest);
 	else if (store_ingest_commit(sc->ingest, offset, line, &cause) != 0) {
 		ft_warnx("%s", cause);
 		free(cause);
 		sc->store_errors++;
-	}
+	} else
+		log_msg(LOG_LVL_INFO, "%" PRIu64 " new report(s) recorded in "
+		    "'%s'", added, store_path(sc->store));
 	sc->ingest = NULL;
 }
 
@@ -158,6 +214,7 @@ scan_report(struct report *r, void *arg)
 		suppressions_apply(sc->supp, r);
 	if (sc->rs != NULL)
 		rules_apply(sc->rs, r);
+	scan_symbolize(r);
 
 	classify_report(r);
 	fingerprint_report(r);
@@ -226,10 +283,11 @@ static const struct option scan_longopts[] = {
 	{ "suppressions", required_argument,	NULL, 'S' },
 	{ "help",	no_argument,		NULL, 'h' },
 	/* the store sink */
-	{ "db",		required_argument,	NULL, 'D' },
-	{ "project",	required_argument,	NULL, 'P' },
-	{ "config",	required_argument,	NULL, 'c' },
-	{ "no-store",	no_argument,		NULL, 'O' },
+	{ "db",		required_argument,	NULL, OPT_DB },
+	{ "project",	required_argument,	NULL, OPT_PROJECT },
+	{ "config",	required_argument,	NULL, OPT_CONFIG },
+	{ "no-store",	no_argument,		NULL, OPT_NO_STORE },
+	SCAN_SYMBOLIZE_OPTIONS
 	{ NULL, 0, NULL, 0 }
 };
 
@@ -292,19 +350,21 @@ cmd_scan(int argc, char **argv)
 			break;
 		case 'h':
 			return cmd_help(2, (char *[]){ "help", "scan", NULL });
-		case 'D':
+		case OPT_DB:
 			db = optarg;
 			break;
-		case 'P':
+		case OPT_PROJECT:
 			sc.project = optarg;
 			break;
-		case 'c':
+		case OPT_CONFIG:
 			config = optarg;
 			break;
-		case 'O':
+		case OPT_NO_STORE:
 			no_store = 1;
 			break;
 		default:
+			if (scan_symbolize_option(ch, optarg))
+				break;
 			return EXIT_ERROR;
 		}
 	}
@@ -358,5 +418,6 @@ cmd_scan(int argc, char **argv)
 	    " incomplete", sc.reports, sc.incomplete);
 	ruleset_free(sc.rs);
 	suppressions_free(sc.supp);
+	symbolizer_free(scan_sym);
 	return errors ? EXIT_ERROR : 0;
 }

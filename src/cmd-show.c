@@ -15,6 +15,7 @@
 
 #include "fttriage.h"
 #include "cmd.h"
+#include "emit.h"
 
 #define SHOW_OCCURRENCES 10
 #define SHOW_TESTS       20
@@ -31,7 +32,7 @@ show_test(const char *test, int64_t count, void *arg)
 
 	if (o->json) {
 		fputs(o->n++ ? ",{\"test\":" : "{\"test\":", stdout);
-		browse_json_str(stdout, test);
+		json_str(stdout, test);
 		printf(",\"count\":%lld}", (long long)count);
 		return;
 	}
@@ -51,7 +52,7 @@ show_occurrence(const struct store_occurrence *oc, void *arg)
 		printf("%s{\"report\":%lld,\"run\":%lld,\"seen\":\"%s\","
 		    "\"source\":", o->n++ ? "," : "", (long long)oc->report_id,
 		    (long long)oc->run_id, t);
-		browse_json_str(stdout, oc->source);
+		json_str(stdout, oc->source);
 		printf(",\"first_line\":%llu,\"last_line\":%llu,"
 		    "\"first_byte\":%llu,\"end_byte\":%llu,\"pid\":",
 		    (unsigned long long)oc->first_line,
@@ -63,7 +64,7 @@ show_occurrence(const struct store_occurrence *oc, void *arg)
 		else
 			fputs("null", stdout);
 		fputs(",\"test\":", stdout);
-		browse_json_str(stdout, oc->test);
+		json_str(stdout, oc->test);
 		fputs("}", stdout);
 		return;
 	}
@@ -153,33 +154,33 @@ show_json(struct store *st, const struct store_issue *is, char **cause)
 	char		 t1[32], t2[32], *text, *stacks;
 
 	printf("{\"id\":%lld,\"project\":", (long long)is->id);
-	browse_json_str(stdout, is->project);
+	json_str(stdout, is->project);
 	printf(",\"state\":\"%s\",\"regression\":%s,\"note\":",
 	    issue_state_name(is->state), is->regression ? "true" : "false");
-	browse_json_str(stdout, is->note);
+	json_str(stdout, is->note);
 	printf(",\"count\":%lld,\"first_seen\":\"%s\",\"last_seen\":\"%s\","
 	    "\"kind\":", (long long)is->count,
 	    browse_time(is->first_seen, t1, sizeof t1),
 	    browse_time(is->last_seen, t2, sizeof t2));
-	browse_json_str(stdout, is->kind);
+	json_str(stdout, is->kind);
 	fputs(",\"title\":", stdout);
-	browse_json_str(stdout, is->title);
+	json_str(stdout, is->title);
 	fputs(",\"fingerprint\":", stdout);
-	browse_json_str(stdout, is->fingerprint);
+	json_str(stdout, is->fingerprint);
 	printf(",\"fingerprint_version\":%d,\"key\":", is->fp_version);
-	browse_json_str(stdout, is->fp_key);
+	json_str(stdout, is->fp_key);
 	fputs(",\"culprit\":{\"function\":", stdout);
-	browse_json_str(stdout, is->culprit_function);
+	json_str(stdout, is->culprit_function);
 	fputs(",\"file\":", stdout);
-	browse_json_str(stdout, is->culprit_file);
+	json_str(stdout, is->culprit_file);
 	printf(",\"line\":%u,\"module\":", is->culprit_line);
-	browse_json_str(stdout, is->culprit_module);
+	json_str(stdout, is->culprit_module);
 	fputs(",\"package\":", stdout);
-	browse_json_str(stdout, is->culprit_package);
+	json_str(stdout, is->culprit_package);
 	fputs(",\"class\":", stdout);
-	browse_json_str(stdout, is->culprit_class);
+	json_str(stdout, is->culprit_class);
 	fputs("},\"rules\":", stdout);
-	browse_json_str(stdout, is->rules);
+	json_str(stdout, is->rules);
 	fputs(",\"tests\":[", stdout);
 	if (store_issue_tests(st, is->id, SHOW_TESTS, show_test, &o,
 	    cause) != 0)
@@ -192,15 +193,16 @@ show_json(struct store *st, const struct store_issue *is, char **cause)
 	if (store_issue_sample(st, is->id, &text, &stacks, cause) != 0)
 		return -1;
 	fputs("],\"sample\":{\"stacks\":", stdout);
-	browse_json_str(stdout, stacks);
+	json_str(stdout, stacks);
 	fputs(",\"text\":", stdout);
-	browse_json_str(stdout, text);
+	json_str(stdout, text);
 	fputs("}}\n", stdout);
 	free(text);
 	free(stacks);
 	return 0;
 }
 
+/* "fttriage show ID": one issue in full.  Returns the exit status. */
 int
 cmd_show(int argc, char **argv)
 {

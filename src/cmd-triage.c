@@ -14,6 +14,10 @@
 #include "fttriage.h"
 #include "cmd.h"
 
+/*
+ * "fttriage triage ID STATE": set a triage state.  Returns the exit
+ * status.
+ */
 int
 cmd_triage(int argc, char **argv)
 {

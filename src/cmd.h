@@ -27,10 +27,10 @@ const struct cmd_entry *cmd_find(const char *);
 
 int	 cmd_scan(int, char **);
 int	 cmd_rules(int, char **);
-int	 cmd_symbolize(int, char **);
 int	 cmd_issues(int, char **);
 int	 cmd_show(int, char **);
 int	 cmd_triage(int, char **);
+int	 cmd_symbolize(int, char **);
 int	 cmd_explain(int, char **);
 int	 cmd_help(int, char **);
 int	 cmd_version(int, char **);
@@ -40,7 +40,6 @@ struct store_issue;
 int	 browse_parse_since(const char *, int64_t now, int64_t *);
 int	 browse_parse_id(const char *, int64_t *);
 const char *browse_time(int64_t, char *, size_t);
-void	 browse_json_str(FILE *, const char *);
 char	*browse_culprit(const struct store_issue *);
 
 #endif

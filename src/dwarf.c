@@ -53,6 +53,7 @@ struct dierec {
 	int32_t		 parent;	/* index in the unit, or -1 */
 	uint16_t	 tag;
 	uint8_t		 named;		/* name resolved (possibly NULL) */
+	int32_t		 sub;		/* its subtree, for outer subprograms */
 	const char	*name;		/* the answer's name */
 	struct names	 names;
 	uint64_t	 call_file;
@@ -75,16 +76,31 @@ struct amap {
 	uint32_t	 die;
 };
 
+/* A list of ranges noted by a walk, then the map amap_build makes. */
+struct amapv {
+	struct amap	*v;
+	size_t		 n, cap;
+};
+
+/* The subtree of one subprogram, indexed on its first use. */
+struct subtree {
+	uint32_t	 die;		/* the subprogram's record */
+	int		 state;		/* 0 not walked, 1 walked, -1 failed */
+	struct amapv	 map;
+};
+
 struct cunit {
 	Dwarf_Off	 off;		/* of the unit DIE */
 	uint16_t	 version;
 	int		 state;		/* 0 not indexed, 1 indexed, -1 failed */
 	char		*comp_dir;
 
+	uint64_t	 base;		/* the unit's base address */
 	struct dierec	*dies;
 	size_t		 ndies, capdies;
-	struct amap	*map;
-	size_t		 nmap, capmap;
+	struct amapv	 top;		/* ranges of the outer subprograms */
+	struct subtree	*subs;
+	size_t		 nsubs, capsubs;
 
 	uint16_t	 addr_size;
 	uint64_t	 stmt_list;	/* offset in .debug_line */
@@ -640,7 +656,7 @@ void
 dbginfo_free(struct dbginfo *di)
 {
 	struct cunit	*cu;
-	size_t		 i;
+	size_t		 i, j;
 
 	if (di == NULL)
 		return;
@@ -648,7 +664,10 @@ dbginfo_free(struct dbginfo *di)
 		cu = &di->cus[i];
 		free(cu->comp_dir);
 		free(cu->dies);
-		free(cu->map);
+		free(cu->top.v);
+		for (j = 0; j < cu->nsubs; j++)
+			free(cu->subs[j].map.v);
+		free(cu->subs);
 		line_table_release(&cu->lt);
 	}
 	free(di->cus);
@@ -662,33 +681,36 @@ dbginfo_free(struct dbginfo *di)
 
 /* ---- the subroutine map of one unit ------------------------------------ */
 
-static size_t
-amap_upper(const struct cunit *cu, uint64_t addr)
+/* The DIE whose range holds addr in a built map, or -1. */
+static int32_t
+amap_find(const struct amapv *m, uint64_t addr)
 {
-	size_t	lo = 0, hi = cu->nmap, mid;
+	size_t	lo = 0, hi = m->n, mid;
 
 	while (lo < hi) {
 		mid = lo + (hi - lo) / 2;
-		if (cu->map[mid].lo <= addr)
+		if (m->v[mid].lo <= addr)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo;
+	if (lo == 0 || addr >= m->v[lo - 1].hi)
+		return -1;
+	return (int32_t)m->v[lo - 1].die;
 }
 
 /* Note a range of a DIE; amap_build turns the notes into the map. */
 static void
-amap_note(struct cunit *cu, uint64_t lo, uint64_t hi, uint32_t die)
+amap_note(struct amapv *m, uint64_t lo, uint64_t hi, uint32_t die)
 {
-	if (cu->nmap == cu->capmap) {
-		cu->capmap = cu->capmap ? cu->capmap * 2 : 256;
-		cu->map = xreallocarray(cu->map, cu->capmap, sizeof *cu->map);
+	if (m->n == m->cap) {
+		m->cap = m->cap ? m->cap * 2 : 64;
+		m->v = xreallocarray(m->v, m->cap, sizeof *m->v);
 	}
-	cu->map[cu->nmap].lo = lo;
-	cu->map[cu->nmap].hi = hi;
-	cu->map[cu->nmap].die = die;
-	cu->nmap++;
+	m->v[m->n].lo = lo;
+	m->v[m->n].hi = hi;
+	m->v[m->n].die = die;
+	m->n++;
 }
 
 static int
@@ -753,12 +775,12 @@ heap_pop(uint32_t *h, size_t *n, const struct amap *e)
  * first, so this is the innermost subroutine, as in LLVM's address map.
  */
 static void
-amap_build(struct cunit *cu)
+amap_build(struct amapv *m)
 {
-	struct amap	*e = cu->map, *out;
+	struct amap	*e = m->v, *out;
 	uint64_t	*b;
 	uint32_t	*h;
-	size_t		 n = cu->nmap, nb = 0, nh = 0, no = 0, i, j = 0, k;
+	size_t		 n = m->n, nb = 0, nh = 0, no = 0, i, j = 0, k;
 
 	if (n == 0)
 		return;
@@ -794,9 +816,9 @@ amap_build(struct cunit *cu)
 	}
 	free(b);
 	free(h);
-	free(cu->map);
-	cu->map = out;
-	cu->nmap = cu->capmap = no;
+	free(m->v);
+	m->v = out;
+	m->n = m->cap = no;
 }
 
 static int32_t
@@ -814,6 +836,7 @@ cu_add_die(struct cunit *cu, Dwarf_Off off, int32_t parent, Dwarf_Half tag)
 	d->off = off;
 	d->parent = parent;
 	d->tag = tag;
+	d->sub = -1;
 	return (int32_t)cu->ndies++;
 }
 
@@ -834,19 +857,27 @@ tag_is_scope(Dwarf_Half tag)
 	return 0;
 }
 
-/* Walk the children of die (recorded at index parent), in order. */
+/*
+ * Walk the children of die (recorded at index parent), in order.  With
+ * outer set, only the unit's level is walked (namespaces included): each
+ * subprogram gets a subtree, indexed later, and its ranges go to the
+ * unit's outer map.  Otherwise every scope is entered and each subroutine's
+ * ranges go to notes.
+ */
 static int
 cu_walk(struct dbginfo *di, struct cunit *cu, Dwarf_Die die, int32_t parent,
-    uint64_t base, struct rlist *tmp, int depth, char **cause)
+    int outer, struct amapv *notes, struct rlist *tmp, int depth,
+    char **cause)
 {
 	Dwarf_Error	 err = NULL;
 	Dwarf_Die	 child, next;
 	Dwarf_Half	 tag;
 	Dwarf_Off	 off;
 	struct dieattrs	 da;
-	int32_t		 idx;
+	struct subtree	*st;
+	int32_t		 idx = -1;
 	size_t		 i;
-	int		 res, rc = 0;
+	int		 res, rc = 0, enter;
 
 	if (depth > DIE_DEPTH_MAX)
 		return 0;
@@ -861,31 +892,47 @@ cu_walk(struct dbginfo *di, struct cunit *cu, Dwarf_Die die, int32_t parent,
 		if (dwarf_tag(child, &tag, &err) != DW_DLV_OK) {
 			dbg_error(di, err, "DIE tag", cause);
 			rc = -1;
-		} else if (tag_is_scope(tag)) {
+		} else if (outer ? (tag == DW_TAG_subprogram ||
+		    tag == DW_TAG_namespace || tag == DW_TAG_module) :
+		    tag_is_scope(tag)) {
 			if (dwarf_dieoffset(child, &off, &err) != DW_DLV_OK) {
 				dbg_error(di, err, "DIE offset", cause);
 				rc = -1;
 			} else
 				idx = cu_add_die(cu, off, parent, tag);
+			enter = !outer || tag != DW_TAG_subprogram;
 			if (rc == 0 && (tag == DW_TAG_subprogram ||
 			    tag == DW_TAG_inlined_subroutine)) {
 				tmp->n = 0;
-				rc = read_die_attrs(di, child, cu->version, base,
-				    &da, tmp, cause);
+				rc = read_die_attrs(di, child, cu->version,
+				    cu->base, &da, tmp, cause);
 				if (rc == 0) {
 					cu->dies[idx].names = da.names;
 					cu->dies[idx].call_file = da.call_file;
 					cu->dies[idx].call_line = da.call_line;
 					cu->dies[idx].call_column =
 					    da.call_column;
-					for (i = 0; i < tmp->n; i++)
-						amap_note(cu, tmp->v[i].lo,
-						    tmp->v[i].hi, (uint32_t)idx);
 				}
+				if (rc == 0 && outer && tmp->n > 0) {
+					if (cu->nsubs == cu->capsubs) {
+						cu->capsubs = cu->capsubs ?
+						    cu->capsubs * 2 : 64;
+						cu->subs = xreallocarray(
+						    cu->subs, cu->capsubs,
+						    sizeof *cu->subs);
+					}
+					st = &cu->subs[cu->nsubs];
+					memset(st, 0, sizeof *st);
+					st->die = (uint32_t)idx;
+					cu->dies[idx].sub = (int32_t)cu->nsubs++;
+				}
+				for (i = 0; rc == 0 && i < tmp->n; i++)
+					amap_note(notes, tmp->v[i].lo,
+					    tmp->v[i].hi, (uint32_t)idx);
 			}
-			if (rc == 0)
-				rc = cu_walk(di, cu, child, idx, base, tmp,
-				    depth + 1, cause);
+			if (rc == 0 && enter)
+				rc = cu_walk(di, cu, child, idx, outer, notes,
+				    tmp, depth + 1, cause);
 		}
 		if (rc != 0) {
 			dwarf_dealloc_die(child);
@@ -904,7 +951,10 @@ cu_walk(struct dbginfo *di, struct cunit *cu, Dwarf_Die die, int32_t parent,
 	return 0;
 }
 
-/* Index a unit on first use: its subroutine map and its line table. */
+/*
+ * Index a unit on first use: the ranges of its outer subprograms and its
+ * line table.  What lies inside a subprogram waits for sub_load.
+ */
 static int
 cu_load(struct dbginfo *di, struct cunit *cu, char **cause)
 {
@@ -924,9 +974,9 @@ cu_load(struct dbginfo *di, struct cunit *cu, char **cause)
 	}
 	top = cu_add_die(cu, cu->off, -1, DW_TAG_compile_unit);
 	rc = read_die_attrs(di, cudie, cu->version, 0, &da, &tmp, cause);
+	cu->base = da.has_low ? da.low : 0;
 	if (rc == 0)
-		rc = cu_walk(di, cu, cudie, top, da.has_low ? da.low : 0, &tmp,
-		    0, cause);
+		rc = cu_walk(di, cu, cudie, top, 1, &cu->top, &tmp, 0, cause);
 	dwarf_dealloc_die(cudie);
 	free(tmp.v);
 	if (rc == 0 && cu->has_lines)
@@ -934,8 +984,41 @@ cu_load(struct dbginfo *di, struct cunit *cu, char **cause)
 		    cu->addr_size, di->big_endian, &cu->lt, cause);
 	if (rc != 0)
 		return -1;
-	amap_build(cu);
+	amap_build(&cu->top);
 	cu->state = 1;
+	return 0;
+}
+
+/* Index the inside of an outer subprogram: its inline tree. */
+static int
+sub_load(struct dbginfo *di, struct cunit *cu, struct subtree *st,
+    char **cause)
+{
+	Dwarf_Error	 err = NULL;
+	Dwarf_Die	 die;
+	struct rlist	 tmp = { NULL, 0, 0 };
+	struct amapv	 notes = { NULL, 0, 0 };
+	uint32_t	 at = st->die;
+	size_t		 k = (size_t)(st - cu->subs);
+	int		 rc;
+
+	st->state = -1;
+	if (dwarf_offdie_b(di->dbg, cu->dies[at].off, 1, &die, &err) !=
+	    DW_DLV_OK) {
+		dbg_error(di, err, "subprogram DIE", cause);
+		return -1;
+	}
+	rc = cu_walk(di, cu, die, (int32_t)at, 0, &notes, &tmp, 1, cause);
+	dwarf_dealloc_die(die);
+	free(tmp.v);
+	st = &cu->subs[k];
+	if (rc != 0) {
+		free(notes.v);
+		return -1;
+	}
+	amap_build(&notes);
+	st->map = notes;
+	st->state = 1;
 	return 0;
 }
 
@@ -1056,11 +1139,13 @@ int
 dbginfo_lookup(struct dbginfo *di, uint64_t addr, struct sym_answer *ans,
     char **cause)
 {
-	size_t		 lo = 0, hi = di->nranges, mid, pos;
+	size_t		 lo = 0, hi = di->nranges, mid;
 	struct cunit	*cu;
 	struct dierec	*d, *inner;
+	struct subtree	*st;
 	struct sym_frame *f;
-	int32_t		 i;
+	int32_t		 i, j;
+	int		 rc = 0;
 
 	ans->nframes = 0;
 	while (lo < hi) {
@@ -1078,10 +1163,13 @@ dbginfo_lookup(struct dbginfo *di, uint64_t addr, struct sym_answer *ans,
 	if (cu->state == 0 && cu_load(di, cu, cause) != 0)
 		return -1;
 
-	pos = amap_upper(cu, addr);
-	i = -1;
-	if (pos > 0 && addr < cu->map[pos - 1].hi)
-		i = (int32_t)cu->map[pos - 1].die;
+	if ((i = amap_find(&cu->top, addr)) != -1 && cu->dies[i].sub != -1) {
+		st = &cu->subs[cu->dies[i].sub];
+		if (st->state == 0 && sub_load(di, cu, st, cause) != 0)
+			rc = -1;	/* answer with the subprogram alone */
+		if (st->state == 1 && (j = amap_find(&st->map, addr)) != -1)
+			i = j;
+	}
 	if (i == -1) {
 		/* No subroutine: the line table alone. */
 		f = &ans->frames[0];
@@ -1089,7 +1177,7 @@ dbginfo_lookup(struct dbginfo *di, uint64_t addr, struct sym_answer *ans,
 		set_from_row(cu, line_table_row(&cu->lt, addr), f);
 		if (f->file != NULL)
 			ans->nframes = 1;
-		return 0;
+		return rc;
 	}
 	inner = NULL;
 	while (i != -1 && ans->nframes < SYM_CHAIN_MAX) {
@@ -1112,5 +1200,5 @@ dbginfo_lookup(struct dbginfo *di, uint64_t addr, struct sym_answer *ans,
 		}
 		i = d->parent;
 	}
-	return 0;
+	return rc;
 }

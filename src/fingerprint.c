@@ -7,7 +7,8 @@
  * thread ids.  Each stack is reduced to a "site": walk from the top past
  * sanitizer runtime, libc, fatal-error machinery and call/eval plumbing;
  * refcount/atomic helpers, lock wrappers and the eval loop are walked
- * through but kept as a prefix ("Py_INCREF>_PyEval_EvalFrameDefault>f");
+ * through but kept, by name, as a prefix ("Py_INCREF>_PyEval_EvalFrame
+ * Default>f@mod");
  * the site is the first frame of code, followed by the extension that
  * called the C API when the site is CPython's.  Races key on the two
  * access sites sorted (a missing one is "?"), other kinds on what
@@ -35,6 +36,7 @@ struct fpctx {
 	struct buf	 why;
 	int		 explain;
 	int		 low;     /* some part rests on unsymbolized frames */
+	int		 mega;    /* a site is the eval loop with no code below */
 };
 
 static void
@@ -69,7 +71,12 @@ component(const struct frame *f)
 		return xstrdup("runtime");
 	case FC_STDLIB_EXT:
 	case FC_EXTENSION:
-		if (f->package != NULL)
+		/*
+		 * The module's own name, not the package: the package comes
+		 * from a path that one log prints and another does not.
+		 */
+		if (f->module == NULL && f->module_path == NULL &&
+		    f->package != NULL)
 			return xstrdup(f->package);
 		break;
 	case FC_PYTHON:
@@ -132,7 +139,7 @@ site_key(struct fpctx *c, const struct report *r, int si)
 	const struct stack *s = &r->stacks[si];
 	const struct frame *f;
 	struct buf	 b;
-	char		*prefix[FP_PREFIX_MAX], *k;
+	char		*prefix[FP_PREFIX_MAX + 1], *k;
 	size_t		 i, j, np = 0;
 	int		 site = -1, fallback = -1, entry;
 	enum frame_use	 u;
@@ -160,10 +167,17 @@ site_key(struct fpctx *c, const struct report *r, int si)
 		case FU_MEGA:
 			if (u == FU_MEGA && fallback < 0)
 				fallback = (int)i;
-			k = frame_key(c, f);
+			/*
+			 * By name alone: whether a helper shows up in the
+			 * extension it was inlined into or in libpython
+			 * depends on the symbolizer.  The eval loop always
+			 * gets a place.
+			 */
+			k = name_normalize(f->function);
 			if (np > 0 && strcmp(prefix[np - 1], k) == 0)
 				free(k);
-			else if (np < FP_PREFIX_MAX)
+			else if (np < FP_PREFIX_MAX || (u == FU_MEGA &&
+			    np < FP_PREFIX_MAX + 1))
 				prefix[np++] = k;
 			else
 				free(k);
@@ -185,6 +199,8 @@ site_key(struct fpctx *c, const struct report *r, int si)
 	}
 	if (site < 0 && fallback >= 0) {
 		site = fallback;
+		if (frame_use(&s->frames[site]) == FU_MEGA)
+			c->mega = 1;
 		why(c, "    no code frame: #%u %s stands for the stack (lower "
 		    "precision)", s->frames[site].index, show(&s->frames[site]));
 	} else if (site < 0 && np > 0)
@@ -373,6 +389,39 @@ add_site(struct fpctx *c, const struct report *r, int si)
 	free(k);
 }
 
+/*
+ * A site that is the eval loop alone says little: name what was raced on
+ * too -- the global, or where the heap block was allocated.
+ */
+static void
+add_location(struct fpctx *c, const struct report *r)
+{
+	const char	*loc = report_attr(r, "location"), *p, *e;
+	char		*part, *k;
+	int		 si;
+
+	if (loc != NULL && (p = strstr(loc, "global '")) != NULL &&
+	    (e = strchr(p + 8, '\'')) != NULL) {
+		xasprintf(&part, "in %.*s", (int)(e - p + 1), p);
+		why(c, "  the eval loop alone is not a site: keyed with what "
+		    "was raced on (%s)", part);
+		add_part(c, part);
+		free(part);
+		return;
+	}
+	if ((si = find_stack(r, SR_ALLOCATION)) >= 0 &&
+	    (k = site_key(c, r, si)) != NULL) {
+		xasprintf(&part, "allocated in %s", k);
+		why(c, "  the eval loop alone is not a site: keyed with where "
+		    "the memory was allocated");
+		add_part(c, part);
+		free(part);
+		free(k);
+		return;
+	}
+	why(c, "  the eval loop alone stands for a site (lower precision)");
+}
+
 /* Races: the two access sites, sorted; a missing one is "?". */
 static void
 key_race(struct fpctx *c, const struct report *r)
@@ -411,6 +460,30 @@ key_race(struct fpctx *c, const struct report *r)
 	add_part(c, site[1]);
 	free(site[0]);
 	free(site[1]);
+	if (c->mega)
+		add_location(c, r);
+}
+
+/*
+ * Which stacks of a lock-order inversion are its lock sites, by pass:
+ * "acquired here while holding" (printed whatever second_deadlock_stack
+ * says), then any mutex stack but creation, then any stack.
+ */
+static int
+lock_stack(const struct stack *s, int pass)
+{
+	if (s->nframes == 0 || s->role == SR_THREAD_CREATION)
+		return 0;
+	switch (pass) {
+	case 0:
+		return s->role == SR_MUTEX && s->label != NULL &&
+		    strstr(s->label, "while holding") != NULL;
+	case 1:
+		return s->role == SR_MUTEX && (s->label == NULL ||
+		    strstr(s->label, "created") == NULL);
+	default:
+		return 1;
+	}
 }
 
 /* Lock-order inversion: the sorted set of lock acquisition sites. */
@@ -418,17 +491,15 @@ static void
 key_locks(struct fpctx *c, const struct report *r)
 {
 	char	*sites[FT_STACKS_MAX];
-	size_t	 i, n = 0, pass;
+	size_t	 i, n = 0;
+	int	 pass;
 
-	for (pass = 0; pass < 2 && n == 0; pass++) {
+	for (pass = 0; pass < 3 && n == 0; pass++) {
 		for (i = 0; i < r->nstacks && n < nitems(sites); i++) {
 			const struct stack *s = &r->stacks[i];
 			char	*k;
 
-			if (s->nframes == 0 || s->role == SR_THREAD_CREATION)
-				continue;
-			if (pass == 0 && (s->role != SR_MUTEX ||
-			    (s->label != NULL && strstr(s->label, "created"))))
+			if (!lock_stack(s, pass))
 				continue;
 			if ((k = site_key(c, r, (int)i)) != NULL)
 				sites[n++] = k;

@@ -32,7 +32,6 @@ static const struct cmd_entry cmd_table[] = {
 	  "  -R, --rules PATH  also load the rules in PATH (file or directory)\n"
 	  "  -n, --no-default  do not load the shipped rules\n"
 	  "  suppressions SUPP-FILE [LOG ...]  which TSan reports SUPP-FILE silences\n" },
-	{ "symbolize", cmd_symbolize, "symbolize [--symbols DIR]... [--debug-dir DIR]... [file ...]", "fill in unsymbolized sanitizer frames", "  --symbols DIR    search DIR (recursively) for modules by name\n  --debug-dir DIR  look for debug files under DIR as under /usr/lib/debug\n" },
 	{ "issues",    cmd_issues,    "issues [--project P] [--state S] "
 	  "[--since DATE|DURATION] [--db PATH] [--format text|json]",
 	  "list stored issues",
@@ -50,12 +49,15 @@ static const struct cmd_entry cmd_table[] = {
 	  "set an issue's state: new known upstream fixed ignored",
 	  "  --db PATH      the store\n"
 	  "  --note TEXT    why (kept with the state)\n" },
+	{ "symbolize", cmd_symbolize, "symbolize [--symbols DIR]... [--debug-dir DIR]... [file ...]", "fill in unsymbolized sanitizer frames", "  --symbols DIR    search DIR (recursively) for modules by name\n  --debug-dir DIR  look for debug files under DIR as under /usr/lib/debug\n" },
 	{ "explain",   cmd_explain,
-	  "explain [--keys] [-n I[,J]] log [log2]",
+	  "explain [--keys] [--key KEY] [-n I[,J]] [--symbols DIR] log [log2]",
 	  "show why two reports share an issue, or not",
 	  "  -n I[,J]       the reports to compare (default: 1,2 of one log,\n"
 	  "                 or the first report of each of two logs)\n"
+	  "  --key KEY      compare report I with the issue of this key\n"
 	  "  --keys         list the fingerprint and key of every report\n"
+	  "  --symbols DIR, --debug-dir DIR, --no-symbolize   as for scan\n"
 	  "Exits 0 when the two reports share a fingerprint, 1 when not.\n" },
 	{ "help",      cmd_help,      "help [command]",
 	  "show usage", NULL },

@@ -51,6 +51,21 @@ static const char *const clone_suffixes[] = {
 	"clone", "llvm", "specialized", "str",
 };
 
+/* A C identifier that no mangling scheme produced: nothing to demangle. */
+static int
+is_plain_name(const char *s)
+{
+	const char	*p;
+
+	if (s[0] == '_' && (s[1] == 'Z' || s[1] == 'R' || (s[1] == '_' &&
+	    (s[2] == 'Z' || s[2] == 'R'))))
+		return 0;
+	for (p = s; *p != '\0'; p++)
+		if (!isalnum((unsigned char)*p) && *p != '_')
+			return 0;
+	return 1;
+}
+
 static int
 is_hex_string(const char *s, size_t n)
 {
@@ -102,8 +117,10 @@ rust_clean(const char *s)
 	struct buf	 b;
 	const char	*p, *q;
 	size_t		 len;
-	int		 changed = 0;
+	int		 changed = 0, rusty;
 
+	/* C++ and C print "(...)" and spaces; legacy Rust escapes them. */
+	rusty = strpbrk(s, "( ") == NULL;
 	buf_init(&b, strlen(s) + 16);
 	for (p = s; *p != '\0'; ) {
 		if (*p == '$' && (q = rust_escape(p, &b)) != NULL) {
@@ -118,7 +135,7 @@ rust_clean(const char *s)
 			changed = 1;
 			continue;
 		}
-		if (p[0] == '.' && p[1] == '.') {
+		if (rusty && p[0] == '.' && p[1] == '.') {
 			buf_adds(&b, "::");
 			p += 2;
 			changed = 1;
@@ -205,7 +222,7 @@ name_demangle(const char *name)
 {
 	char	*out;
 
-	if (name == NULL || *name == '\0')
+	if (name == NULL || *name == '\0' || is_plain_name(name))
 		return NULL;
 	if ((out = rust_legacy_demangle(name)) != NULL)
 		return out;
@@ -224,6 +241,10 @@ name_demangle(const char *name)
 		free(out);
 	}
 #endif
+	/* Only escapes, ".." and a trailing hash make a name Rust's. */
+	if (strchr(name, '$') == NULL && strstr(name, "..") == NULL &&
+	    strstr(name, "::h") == NULL)
+		return NULL;
 	return rust_clean(name);
 }
 
@@ -474,10 +495,15 @@ name_normalize(const char *name)
 
 	if (name == NULL)
 		return NULL;
+	while (*name == ' ')
+		name++;
+	/* Most names are plain C: only an alias prefix can change. */
+	if (is_plain_name(name)) {
+		s = strip_alias_prefix(name);
+		return xstrdup(*s != '\0' ? s : name);
+	}
 	dem = name_demangle(name);
 	s = dem != NULL ? dem : name;
-	while (*s == ' ')
-		s++;
 	s = strip_alias_prefix(s);
 	len = strlen(s);
 	len = strip_clone_suffixes(s, len);

@@ -114,6 +114,12 @@ out:
 	return rv;
 }
 
+/*
+ * Load the "project NAME GLOB" lines of path, or of the default
+ * configuration file when path is NULL (a missing default file is an empty
+ * mapping).  The caller owns the map; NULL with a cause naming file and
+ * line.
+ */
 struct project_map *
 project_map_load(const char *path, char **cause)
 {
@@ -150,6 +156,7 @@ fail:
 	return NULL;
 }
 
+/* Free a project map; NULL does nothing. */
 void
 project_map_free(struct project_map *pm)
 {
@@ -165,6 +172,10 @@ project_map_free(struct project_map *pm)
 	free(pm);
 }
 
+/*
+ * The project of the first mapping whose pattern matches path, or NULL.
+ * The name is owned by the map.
+ */
 const char *
 project_map_find(const struct project_map *pm, const char *path)
 {

@@ -243,6 +243,7 @@ struct store_seen {
 };
 #define STORE_SEEN_MAX	65536   /* flushed early when this many */
 
+/* The stable name of a triage state ("new", "fixed", ...). */
 const char *
 issue_state_name(enum issue_state s)
 {
@@ -251,6 +252,7 @@ issue_state_name(enum issue_state s)
 	return state_names[s];
 }
 
+/* Parse a triage state name; 0, or -1 when it is not one. */
 int
 issue_state_from_name(const char *name, enum issue_state *out)
 {
@@ -310,6 +312,39 @@ bind_text(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_text(s, i, v, -1, SQLITE_TRANSIENT);
 }
 
+/*
+ * Bind text that came from a log: stored as valid UTF-8 (bad bytes become
+ * U+FFFD) so that what the store gives back is safe to print and to put in
+ * JSON.
+ */
+static void
+bind_log_text(sqlite3_stmt *s, int i, const char *v, size_t len)
+{
+	char	*clean;
+	size_t	 j;
+
+	if (v == NULL) {
+		sqlite3_bind_null(s, i);
+		return;
+	}
+	for (j = 0; j < len; j++)
+		if ((unsigned char)v[j] >= 0x80)
+			break;
+	if (j == len) {
+		sqlite3_bind_text(s, i, v, (int)len, SQLITE_TRANSIENT);
+		return;
+	}
+	clean = str_sanitize_utf8(v, len);
+	sqlite3_bind_text(s, i, clean, -1, SQLITE_TRANSIENT);
+	free(clean);
+}
+
+static void
+bind_log_str(sqlite3_stmt *s, int i, const char *v)
+{
+	bind_log_text(s, i, v, v != NULL ? strlen(v) : 0);
+}
+
 static char *
 column_dup(sqlite3_stmt *s, int i)
 {
@@ -340,6 +375,11 @@ store_mkdirs(const char *path, char **cause)
 	return 0;
 }
 
+/*
+ * Where the store lives when --db is not given: $FTTRIAGE_DB, else
+ * $XDG_DATA_HOME/fttriage/fttriage.db, else ~/.local/share/fttriage/
+ * fttriage.db.  Caller frees; NULL with cause when there is no home.
+ */
 char *
 store_default_path(char **cause)
 {
@@ -442,6 +482,11 @@ store_setup(struct store *st, char **cause)
 	return 0;
 }
 
+/*
+ * Open the store at path (the default when NULL, creating its directory),
+ * creating it and running its migrations as needed.  The caller owns the
+ * store; NULL with cause on error.
+ */
 struct store *
 store_open(const char *path, char **cause)
 {
@@ -500,6 +545,7 @@ fail:
 	return NULL;
 }
 
+/* Close a store and free it; NULL does nothing. */
 void
 store_close(struct store *st)
 {
@@ -517,12 +563,17 @@ store_close(struct store *st)
 	free(st);
 }
 
+/* The path of the store's database; owned by the store. */
 const char *
 store_path(const struct store *st)
 {
 	return st->path;
 }
 
+/*
+ * Start a run: what the following ingests are recorded under.  The run row
+ * is written with the first ingest that adds a report.
+ */
 int
 store_run_begin(struct store *st, const char *command, const char *project,
     char **cause)
@@ -538,6 +589,7 @@ store_run_begin(struct store *st, const char *command, const char *project,
 	return 0;
 }
 
+/* Finish the current run: its end time and report count.  0 or -1. */
 int
 store_run_end(struct store *st, char **cause)
 {
@@ -702,6 +754,11 @@ store_source_find(struct store_ingest *ig, const char *head, size_t len,
 	return 0;
 }
 
+/*
+ * Start ingesting one source (see fttriage.h).  Files are locked for
+ * writing at once; a stream only when its first report comes.  Returns the
+ * ingest, owned by the caller until commit or abort; NULL with cause.
+ */
 struct store_ingest *
 store_ingest_begin(struct store *st, const char *path, const char *project,
     uint64_t *offset, uint64_t *line, char **cause)
@@ -841,17 +898,17 @@ store_issue_new(struct store_ingest *ig, const struct report *r,
 	s = store_stmt(st, Q_ISSUE_NEW);
 	bind_text(s, 1, r->fingerprint);
 	sqlite3_bind_int(s, 2, FP_ALGO_VERSION);
-	bind_text(s, 3, key);
+	bind_log_str(s, 3, key);
 	bind_text(s, 4, ig->project);
 	bind_text(s, 5, report_kind_name(r->kind));
-	bind_text(s, 6, r->title);
+	bind_log_str(s, 6, r->title);
 	if (cf != NULL) {
-		bind_text(s, 7, cf->function);
-		bind_text(s, 8, cf->file);
+		bind_log_str(s, 7, cf->function);
+		bind_log_str(s, 8, cf->file);
 		if (cf->line != 0)
 			sqlite3_bind_int64(s, 9, cf->line);
-		bind_text(s, 10, cf->module);
-		bind_text(s, 11, cf->package);
+		bind_log_str(s, 10, cf->module);
+		bind_log_str(s, 11, cf->package);
 		bind_text(s, 12, frame_class_name(cf->cls));
 	}
 	sqlite3_bind_int64(s, 13, st->run_started);
@@ -981,6 +1038,11 @@ store_seen_find(struct store_ingest *ig, const struct report *r,
 	return e;
 }
 
+/*
+ * Record one report as an occurrence of its issue, creating the issue on
+ * first sight.  The report stays the caller's.  0, or -1 with cause (the
+ * caller then aborts the ingest).
+ */
 int
 store_ingest_report(struct store_ingest *ig, struct report *r, char **cause)
 {
@@ -1015,7 +1077,7 @@ store_ingest_report(struct store_ingest *ig, struct report *r, char **cause)
 	sqlite3_bind_int64(s, 7, (int64_t)r->origin.end_byte);
 	if (r->pid >= 0)
 		sqlite3_bind_int64(s, 8, r->pid);
-	bind_text(s, 9, r->test);
+	bind_log_str(s, 9, r->test);
 	bind_text(s, 10, r->fingerprint);
 	sqlite3_bind_int(s, 11, r->complete ? 1 : 0);
 	if (store_step_done(st, s, cause, "cannot record report") != 0)
@@ -1029,9 +1091,8 @@ store_ingest_report(struct store_ingest *ig, struct report *r, char **cause)
 		s = store_stmt(st, Q_SAMPLE_NEW);
 		sqlite3_bind_int64(s, 1, e->id);
 		sqlite3_bind_int64(s, 2, report_id);
-		sqlite3_bind_text(s, 3, r->text, (int)r->text_len,
-		    SQLITE_TRANSIENT);
-		bind_text(s, 4, stacks);
+		bind_log_text(s, 3, r->text, r->text_len);
+		bind_log_str(s, 4, stacks);
 		free(stacks);
 		if (store_step_done(st, s, cause, "cannot record sample") != 0)
 			return -1;
@@ -1047,6 +1108,7 @@ store_ingest_report(struct store_ingest *ig, struct report *r, char **cause)
 	return store_stream_checkpoint(ig, r, cause);
 }
 
+/* How many reports this ingest has recorded so far. */
 uint64_t
 store_ingest_added(const struct store_ingest *ig)
 {
@@ -1120,6 +1182,10 @@ store_stream_checkpoint(struct store_ingest *ig, const struct report *r,
 	    cause);
 }
 
+/*
+ * Commit the ingest with how far its source was read, and free it.
+ * 0, or -1 with cause (nothing of the ingest is kept).
+ */
 int
 store_ingest_commit(struct store_ingest *ig, uint64_t offset, uint64_t line,
     char **cause)
@@ -1137,6 +1203,7 @@ store_ingest_commit(struct store_ingest *ig, uint64_t offset, uint64_t line,
 	return 0;
 }
 
+/* Discard what the ingest wrote since its last commit, and free it. */
 void
 store_ingest_abort(struct store_ingest *ig)
 {
@@ -1187,6 +1254,7 @@ store_issue_fill(sqlite3_stmt *s, struct store_issue *is)
 	is->rules = column_dup(s, 19);
 }
 
+/* Free the strings of an issue read from the store. */
 void
 store_issue_release(struct store_issue *is)
 {
@@ -1205,6 +1273,10 @@ store_issue_release(struct store_issue *is)
 	memset(is, 0, sizeof *is);
 }
 
+/*
+ * Call cb for each issue matching the filter, most recently seen first.
+ * The issue passed to cb is valid only during the call.  0 or -1.
+ */
 int
 store_issues(struct store *st, const struct store_filter *f,
     void (*cb)(const struct store_issue *, void *), void *arg, char **cause)
@@ -1237,6 +1309,10 @@ store_issues(struct store *st, const struct store_filter *f,
 	return 0;
 }
 
+/*
+ * Read issue id into *out (release it with store_issue_release).
+ * 1 found, 0 no such issue, -1 error.
+ */
 int
 store_issue_get(struct store *st, int64_t id, struct store_issue *out,
     char **cause)
@@ -1257,6 +1333,10 @@ store_issue_get(struct store *st, int64_t id, struct store_issue *out,
 	return store_error(st, cause, "cannot read issue");
 }
 
+/*
+ * Call cb for the latest limit occurrences of issue id, newest first;
+ * the strings are valid only during the call.  0 or -1.
+ */
 int
 store_issue_occurrences(struct store *st, int64_t id, unsigned limit,
     void (*cb)(const struct store_occurrence *, void *), void *arg,
@@ -1289,6 +1369,10 @@ store_issue_occurrences(struct store *st, int64_t id, unsigned limit,
 	return 0;
 }
 
+/*
+ * Call cb for the tests that triggered issue id, most frequent first,
+ * at most limit of them.  0 or -1.
+ */
 int
 store_issue_tests(struct store *st, int64_t id, unsigned limit,
     void (*cb)(const char *, int64_t, void *), void *arg, char **cause)
@@ -1307,6 +1391,10 @@ store_issue_tests(struct store *st, int64_t id, unsigned limit,
 	return 0;
 }
 
+/*
+ * The newest sample of issue id: the text and the rendered stacks, each
+ * NULL when not kept; the caller frees both.  0 or -1.
+ */
 int
 store_issue_sample(struct store *st, int64_t id, char **text, char **stacks,
     char **cause)
@@ -1328,6 +1416,10 @@ store_issue_sample(struct store *st, int64_t id, char **text, char **stacks,
 	return 0;
 }
 
+/*
+ * Set the triage state and note of issue id; marking it fixed clears the
+ * regression flag.  1 done, 0 no such issue, -1 error.
+ */
 int
 store_issue_set_state(struct store *st, int64_t id, enum issue_state state,
     const char *note, char **cause)
@@ -1343,6 +1435,7 @@ store_issue_set_state(struct store *st, int64_t id, enum issue_state state,
 	return sqlite3_changes(st->db) > 0 ? 1 : 0;
 }
 
+/* The number of rows in one of the store's tables; -1 with cause. */
 int64_t
 store_count(struct store *st, const char *table, char **cause)
 {

@@ -143,6 +143,29 @@ t_is "$(sed -n '/^tests:/,/^occurrences/p' "$T/show" |
     grep -c 'tests/test_mod.py::test_case_')" 6 \
     "show lists the six tests that triggered the issue"
 
+# Untrusted text from a log stays valid JSON on the way out.
+printf 'WARNING: ThreadSanitizer: data race (pid=1)\n  Write of size 8 at 0x1 by thread T1:\n    #0 bad\377\376name\033[31m x.c:1 (m.so+0x1)\n\n  Previous read of size 8 at 0x1 by main thread:\n    #0 other "q" x.c:2 (m.so+0x2)\n\nSUMMARY: ThreadSanitizer: data race x.c:1 in bad\n' \
+    >"$T/hostile.log"
+"$FTTRIAGE" scan --db "$T/hostile.db" "$T/hostile.log" >/dev/null 2>&1
+if command -v python3 >/dev/null 2>&1; then
+	"$FTTRIAGE" issues --db "$T/hostile.db" --format json >"$T/h.json"
+	"$FTTRIAGE" show --db "$T/hostile.db" --format json 1 >>"$T/h.json"
+	t_ok "$(python3 -c 'import json, sys
+n = 0
+for l in open(sys.argv[1], encoding="utf-8"):
+    json.loads(l); n += 1
+sys.exit(0 if n == 2 else 1)' "$T/h.json" 2>&1 >/dev/null; echo $?)" \
+	    "issues and show write valid JSON from hostile log text"
+	"$FTTRIAGE" show --db "$T/hostile.db" 1 >"$T/h.txt"
+	t_ok "$(python3 -c 'import sys
+t = open(sys.argv[1], "rb").read().decode("utf-8")
+sys.exit(0 if "bad\ufffd\ufffdname" in t else 1)' "$T/h.txt" \
+	    >/dev/null 2>&1; echo $?)" \
+	    "show prints log text as valid UTF-8, bad bytes as U+FFFD"
+else
+	t_skip "python3 is needed to check the JSON"
+fi
+
 # Triage and regressions.
 t_run "$FTTRIAGE" triage "$id" known --note "tracked upstream as gh-126315"
 t_is "$(cat "$T/out")" "issue $id: known" "triage sets a state"

@@ -67,6 +67,21 @@ else
 	t_skip "fttriage symbolize does not exist yet"
 fi
 
+# scan's own symbolize stage does the same; without it the copies stay
+# apart (so the grouping above is the symbolizer's doing).
+if "$FTTRIAGE" scan --no-symbolize --no-store </dev/null >/dev/null 2>&1; then
+	"$FTTRIAGE" scan --db "$T/sym.db" --project race "$T/raw.log" \
+	    "$T/store-first.log" >/dev/null 2>&1
+	t_is "$(st_issue_counts "$T/sym.db")" "2" \
+	    "scan symbolizes the unsymbolized copy into the same issue"
+	"$FTTRIAGE" scan --no-symbolize --db "$T/nosym.db" --project race \
+	    "$T/raw.log" "$T/store-first.log" >/dev/null 2>&1
+	t_is "$(st_issue_counts "$T/nosym.db")" "1 1" \
+	    "with --no-symbolize the unsymbolized copy is an issue of its own"
+else
+	t_skip "scan has no symbolize stage yet"
+fi
+
 # The stored culprit and sample name the racing function.
 id=$("$FTTRIAGE" issues --format json | grep '"count":[34],' |
     sed -n 's/^{"id":\([0-9]*\),.*/\1/p')

@@ -31,6 +31,7 @@ mnt="$T/tmpfs"
 mkdir "$mnt"
 if [ "$(id -u)" -eq 0 ] && mount -t tmpfs -o size=256k tmpfs "$mnt" \
     2>/dev/null; then
+	trap 'umount "$mnt" 2>/dev/null; rm -rf "$T"' EXIT
 	check_full "$mnt/store.db" "tmpfs"
 	umount "$mnt"
 else

@@ -119,6 +119,11 @@ START_TEST(test_stdlib_extension)
 	class_is("x|Modules/arraymodule.c|", FC_STDLIB_EXT, "array");
 	class_is("x|Modules/_json.c|", FC_STDLIB_EXT, "_json");
 	class_is("x|../Modules/_ctypes/callproc.c|", FC_STDLIB_EXT, "_ctypes");
+	/* Linked into the interpreter, still the stdlib module. */
+	class_is("dec_addstatus|Modules/_decimal/_decimal.c|python3.14t",
+	    FC_STDLIB_EXT, "_decimal");
+	class_is("thread_run|Modules/_threadmodule.c|python3.14t",
+	    FC_INTERPRETER, NULL);
 }
 END_TEST
 

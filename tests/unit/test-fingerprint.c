@@ -162,7 +162,7 @@ START_TEST(test_helper_prefix)
 		"cfunction_call|methodobject.c|libpython3.13t.so.1.0", NULL };
 
 	key_is(race(inc, NULL), "v1 tsan-data-race :: ? | "
-	    "_Py_atomic_add_ssize@python>Py_INCREF@python>get_item@mod");
+	    "_Py_atomic_add_ssize>Py_INCREF>get_item@mod");
 }
 END_TEST
 
@@ -176,7 +176,7 @@ START_TEST(test_locks_prefix_and_aliases)
 
 	same(race(a, NULL), race(b, NULL));
 	key_is(race(a, NULL),
-	    "v1 tsan-data-race :: ? | pthread_mutex_lock@runtime>take");
+	    "v1 tsan-data-race :: ? | pthread_mutex_lock>take");
 }
 END_TEST
 
@@ -194,10 +194,23 @@ START_TEST(test_eval_loop_not_alone)
 		"_PyEval_Vector|ceval.c|python",
 		"thread_run|_threadmodule.c|python", NULL };
 
-	key_is(race(ev, NULL), "v1 tsan-data-race :: ? | Py_DECREF@python>"
-	    "_PyEval_EvalFrameDefault@python>spam_call@spam");
+	key_is(race(ev, NULL), "v1 tsan-data-race :: ? | Py_DECREF>"
+	    "_PyEval_EvalFrameDefault>spam_call@spam");
 	key_is(race(ev2, writer), "v1 tsan-data-race :: "
-	    "_PyEval_EvalFrameDefault@python | writer");
+	    "_PyEval_EvalFrameDefault | writer");
+	/* With a location, what was raced on joins the key. */
+	{
+		struct report *r = report_new(RK_TSAN_DATA_RACE);
+
+		add_stack(r, SR_CURRENT, ev2);
+		add_stack(r, SR_PREVIOUS, ev2);
+		report_set_attr(r, "location", "global '_PyRuntime' of size "
+		    "424320 at 0x55555604df40 (python+0xb266a8)");
+		classify_report(r);
+		key_is(r, "v1 tsan-data-race :: _PyEval_EvalFrameDefault"
+		    " | _PyEval_EvalFrameDefault | in global "
+		    "'_PyRuntime'");
+	}
 }
 END_TEST
 
@@ -216,6 +229,26 @@ START_TEST(test_api_caller_in_key)
 	key_is(race(a, NULL), "v1 tsan-data-race :: ? | "
 	    "_Py_dict_lookup@python <- lookup@a");
 	differ(race(a, NULL), race(b, NULL));
+	{
+		/* Known path or not, one extension keeps one name. */
+		struct report *r = report_new(RK_TSAN_DATA_RACE);
+		struct stack *s = add_stack(r, SR_CURRENT, b);
+
+		s->frames[2].module_path = s->frames[2].module;
+		s->frames[2].module = xstrdup("b.cpython-313t-x86_64-linux-gnu.so");
+		classify_report(r);
+		ck_assert_str_eq(s->frames[2].package, "bpkg");
+		key_is(r, "v1 tsan-data-race :: ? | "
+		    "_Py_dict_lookup@python <- lookup@b");
+		r = report_new(RK_TSAN_DATA_RACE);
+		s = add_stack(r, SR_CURRENT, b);
+		free(s->frames[2].module);
+		s->frames[2].module = xstrdup("b.cpython-313t-x86_64-linux-gnu.so");
+		classify_report(r);
+		ck_assert_str_eq(s->frames[2].package, "b");
+		key_is(r, "v1 tsan-data-race :: ? | "
+		    "_Py_dict_lookup@python <- lookup@b");
+	}
 }
 END_TEST
 
@@ -250,30 +283,53 @@ START_TEST(test_thread_leak)
 }
 END_TEST
 
+static void
+add_lock_stack(struct report *r, const char *const *frames, const char *label)
+{
+	struct stack *s = add_stack(r, SR_MUTEX, frames);
+
+	s->label = xstrdup(label);
+}
+
 START_TEST(test_lock_order_sorted)
 {
 	const char *const l1[] = { "pthread_mutex_lock||libtsan.so.2",
 	    "first|lo.c|lo", NULL };
 	const char *const l2[] = { "pthread_mutex_lock||libtsan.so.2",
 	    "second|lo.c|lo", NULL };
+	const char *const l3[] = { "pthread_mutex_lock||libtsan.so.2",
+	    "elsewhere|lo.c|lo", NULL };
 	const char *const cr[] = { "pthread_mutex_init||libtsan.so.2",
 	    "setup|lo.c|lo", NULL };
 	struct report *a = report_new(RK_TSAN_LOCK_ORDER_INVERSION);
 	struct report *b = report_new(RK_TSAN_LOCK_ORDER_INVERSION);
 
-	add_stack(a, SR_MUTEX, l1);
-	add_stack(a, SR_MUTEX, l2);
-	add_stack(b, SR_MUTEX, l2);
-	add_stack(b, SR_MUTEX, l1);
-	free(a->stacks[0].label);
-	a->stacks[0].label = xstrdup("Mutex M1 acquired here while holding "
-	    "mutex M0 in main thread:");
-	add_stack(b, SR_MUTEX, cr)->label = xstrdup("Mutex M0 (0x1) created "
-	    "at:");
+	add_lock_stack(a, l1, "Mutex M1 acquired here while holding mutex M0 "
+	    "in main thread:");
+	add_lock_stack(a, l2, "Mutex M0 acquired here while holding mutex M1 "
+	    "in thread T1:");
+	/* The other order, a creation stack, and (second_deadlock_stack=1)
+	 * where the held mutex was taken: none of them change the key. */
+	add_lock_stack(b, l2, "Mutex M0 acquired here while holding mutex M1 "
+	    "in main thread:");
+	add_lock_stack(b, l3, "Mutex M1 previously acquired by the same "
+	    "thread here:");
+	add_lock_stack(b, l1, "Mutex M1 acquired here while holding mutex M0 "
+	    "in thread T2:");
+	add_lock_stack(b, cr, "Mutex M0 (0x1) created at:");
 	classify_report(a);
 	classify_report(b);
 	fingerprint_report(a);
 	fingerprint_report(b);
+	key_is(a, "v1 tsan-lock-order-inversion :: pthread_mutex_lock>"
+	    "first | pthread_mutex_lock>second");
+	a = report_new(RK_TSAN_LOCK_ORDER_INVERSION);
+	add_lock_stack(a, l1, "Mutex M1 acquired here while holding mutex M0 "
+	    "in main thread:");
+	add_lock_stack(a, l2, "Mutex M0 acquired here while holding mutex M1 "
+	    "in thread T1:");
+	classify_report(a);
+	fingerprint_report(a);
 	same(a, b);
 }
 END_TEST

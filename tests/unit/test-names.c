@@ -75,6 +75,9 @@ START_TEST(test_cxx_normalize)
 	    "nanobind::gil_scoped_acquire::gil_scoped_acquire");
 	norm_is("Foo::operator bool() const", "Foo::operator bool");
 	norm_is("operator new(unsigned long)", "operator new");
+	/* C varargs are not Rust's "..". */
+	demangle_is("log_printf(char const*, ...)", NULL);
+	norm_is("log_printf(char const*, ...)", "log_printf");
 	norm_is("foo::operator delete[](void*)", "foo::operator delete[]");
 	norm_is("std::__cxx11::basic_string<char>::basic_string[abi:cxx11]"
 	    "(char const*)", "std::__cxx11::basic_string<char>::basic_string");
