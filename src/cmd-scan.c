@@ -88,7 +88,10 @@ enum {
 	OPT_DB = 0x100,
 	OPT_PROJECT,
 	OPT_CONFIG,
-	OPT_NO_STORE
+	OPT_NO_STORE,
+	OPT_RULES,
+	OPT_NO_RULES,
+	OPT_SUPPRESSIONS
 };
 
 /* Start storing one source; sets where to resume reading it. */
@@ -278,9 +281,9 @@ static const struct option scan_longopts[] = {
 	{ "format",	required_argument,	NULL, 'f' },
 	{ "frames",	required_argument,	NULL, 'n' },
 	{ "color",	required_argument,	NULL, 'C' },
-	{ "rules",	required_argument,	NULL, 'R' },
-	{ "no-rules",	no_argument,		NULL, 'N' },
-	{ "suppressions", required_argument,	NULL, 'S' },
+	{ "rules",	required_argument,	NULL, OPT_RULES },
+	{ "no-rules",	no_argument,		NULL, OPT_NO_RULES },
+	{ "suppressions", required_argument,	NULL, OPT_SUPPRESSIONS },
 	{ "help",	no_argument,		NULL, 'h' },
 	/* the store sink */
 	{ "db",		required_argument,	NULL, OPT_DB },
@@ -331,15 +334,15 @@ cmd_scan(int argc, char **argv)
 		case 'C':
 			color = optarg;
 			break;
-		case 'R':
+		case OPT_RULES:
 			rpaths = xreallocarray(rpaths, nrpaths + 1,
 			    sizeof *rpaths);
 			rpaths[nrpaths++] = optarg;
 			break;
-		case 'N':
+		case OPT_NO_RULES:
 			no_rules = 1;
 			break;
-		case 'S':
+		case OPT_SUPPRESSIONS:
 			suppressions_free(sc.supp);
 			if ((sc.supp = suppressions_load(optarg,
 			    &cause)) == NULL) {
