@@ -1,12 +1,14 @@
 /*
  * fuzz-rules.c: libFuzzer harness for the rule-file loader and matcher.
  *
- * Each input is a rule file.  It is loaded from a temporary file (errors
- * are expected and fine); whatever rules load are then used for real: as
- * the parser's line hook over a small log with several kinds of report,
- * and by rules_apply on every report it yields.  A rule whose regular
- * expression backtracks catastrophically must be stopped by the matcher's
- * PCRE2 limits within the fuzzer's per-input timeout.
+ * The input is split at its first NUL byte: before it, a rule file; after
+ * it, log text (without a NUL, a built-in log with several kinds of
+ * report).  The rule file is loaded from a temporary file (errors are
+ * expected and fine); whatever rules load are then used for real: as the
+ * parser's line hook over the log and by rules_apply on every report it
+ * yields, and directly on every line through ruleset_match_line.  A rule
+ * whose regular expression backtracks catastrophically must be stopped by
+ * the matcher's PCRE2 limits within the fuzzer's per-input timeout.
  */
 #include "config.h"
 
@@ -14,9 +16,10 @@
 #include <string.h>
 
 #include "fttriage.h"
+#include "rules.h"
 #include "fuzz.h"
 
-static const char log_text[] =
+static const char builtin_log[] =
     "==================\n"
     "WARNING: ThreadSanitizer: data race (pid=4242)\n"
     "  Write of size 8 at 0x7b0400000000 by thread T1:\n"
@@ -40,16 +43,10 @@ static const char log_text[] =
     "Extension modules: mod (total: 1)\n"
     "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa!\n";
 
-struct run {
-	struct ruleset	*rs;
-};
-
 static void
 apply(struct report *r, void *arg)
 {
-	struct run	*run = arg;
-
-	rules_apply(run->rs, r);
+	rules_apply(arg, r);
 	report_free(r);
 }
 
@@ -63,31 +60,46 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct run	 run;
+	struct ruleset	*rs;
 	struct parser	*p;
 	struct line	 l;
-	const char	*s, *nl, *end = log_text + sizeof log_text - 1;
+	const uint8_t	*nul;
+	const char	*text, *s, *nl, *end;
 	char		*cause = NULL;
 	uint64_t	 n = 0;
 
-	run.rs = ruleset_new();
-	(void)ruleset_load_path(run.rs, fuzz_file_write(data, size), &cause);
+	nul = memchr(data, '\0', size);
+	if (nul != NULL) {
+		text = (const char *)nul + 1;
+		end = (const char *)data + size;
+	} else {
+		text = builtin_log;
+		end = builtin_log + sizeof builtin_log - 1;
+		nul = data + size;
+	}
+	rs = ruleset_new();
+	(void)ruleset_load_path(rs, fuzz_file_write(data,
+	    (size_t)(nul - data)), &cause);
 	free(cause);
 
-	p = parser_new("fuzz", apply, &run);
-	parser_set_line_hook(p, ruleset_line_hook(run.rs));
-	for (s = log_text; s < end; s = nl + 1) {
-		nl = memchr(s, '\n', (size_t)(end - s));
+	p = parser_new("fuzz", apply, rs);
+	parser_set_line_hook(p, ruleset_line_hook(rs));
+	for (s = text; s < end; s = nl + 1) {
+		if ((nl = memchr(s, '\n', (size_t)(end - s))) == NULL)
+			nl = end;
+		if ((size_t)(nl - s) > FT_LINE_MAX)
+			continue;
 		memset(&l, 0, sizeof l);
 		l.text = l.raw = s;
 		l.len = l.raw_len = (size_t)(nl - s);
 		l.number = ++n;
-		l.offset = (uint64_t)(s - log_text);
+		l.offset = (uint64_t)(s - text);
 		l.next = l.offset + l.len + 1;
 		parser_feed(p, &l);
+		report_free(ruleset_match_line(rs, s, l.len));
 	}
 	parser_finish(p);
 	parser_free(p);
-	ruleset_free(run.rs);
+	ruleset_free(rs);
 	return 0;
 }

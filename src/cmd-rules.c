@@ -22,9 +22,6 @@
 #include "rules.h"
 #include "cmd.h"
 
-/* classify.c may not be linked into every build of this command. */
-#pragma weak classify_report
-
 struct rules_opts {
 	char		**paths;
 	size_t		  npaths;
@@ -34,12 +31,19 @@ struct rules_opts {
 struct collect {
 	struct report	**v;
 	size_t		  n;
+	struct ruleset	 *rs;	/* apply as each report completes, or NULL */
 };
 
+/* As in a scan, each report is ruled as soon as it is complete. */
 static void
 collect_cb(struct report *r, void *arg)
 {
 	struct collect *c = arg;
+
+	if (c->rs != NULL) {
+		classify_report(r);
+		rules_apply(c->rs, r);
+	}
 
 	c->v = xreallocarray(c->v, c->n + 1, sizeof *c->v);
 	c->v[c->n++] = r;
@@ -141,7 +145,7 @@ static int
 run_example(struct ruleset *rs, const struct rule *rule,
     const struct example *e)
 {
-	struct collect	 c = { NULL, 0 };
+	struct collect	 c = { NULL, 0, rs };
 	struct source	*src;
 	FILE		*fp;
 	char		*cause = NULL;
@@ -155,6 +159,7 @@ run_example(struct ruleset *rs, const struct rule *rule,
 	fflush(fp);
 	rewind(fp);
 	src = source_fdopen(fileno(fp), e->must_match ? "match" : "no-match");
+	rs->seen_kinds = 0;	/* each example is a log of its own */
 	if (parse_source(src, rs, &c, &cause) != 0) {
 		ft_warnx("%s", cause);
 		free(cause);
@@ -162,9 +167,6 @@ run_example(struct ruleset *rs, const struct rule *rule,
 	source_close(src);
 	fclose(fp);
 	for (i = 0; i < c.n; i++) {
-		if (classify_report != NULL)
-			classify_report(c.v[i]);
-		rules_apply(rs, c.v[i]);
 		for (j = 0; j < c.v[i]->nrules; j++)
 			if (strcmp(c.v[i]->rules[j], rule->id) == 0)
 				found = 1;
@@ -221,7 +223,7 @@ static int
 rules_suppressions(struct ruleset *rs, int argc, char **argv)
 {
 	struct suppressions *ss;
-	struct collect	 c = { NULL, 0 };
+	struct collect	 c = { NULL, 0, NULL };
 	struct source	*src;
 	char		*cause = NULL;
 	const char	*stdin_only[] = { "-" };

@@ -277,6 +277,9 @@ scan_source(struct scan *sc, const char *path)
 	return ret;
 }
 
+/* The rules stage's options: long only. */
+enum { OPT_RULES = 0x100, OPT_NO_RULES, OPT_SUPPRESSIONS };
+
 static const struct option scan_longopts[] = {
 	{ "format",	required_argument,	NULL, 'f' },
 	{ "frames",	required_argument,	NULL, 'n' },
@@ -379,11 +382,13 @@ cmd_scan(int argc, char **argv)
 		ft_warnx("bad --color value '%s' (always, auto, never)", color);
 		return EXIT_ERROR;
 	}
-	if (!no_rules) {
+	if (!no_rules || nrpaths > 0) {
 		/* Without the shipped rules a scan still works: say so. */
 		sc.rs = ruleset_new();
-		if (ruleset_load_default(sc.rs, &cause) != 0) {
-			log_msg(LOG_LVL_WARN, "%s", cause);
+		if (!no_rules && ruleset_load_default(sc.rs, &cause) != 0) {
+			/* An uninstalled build has no rules directory. */
+			log_msg(getenv("FTTRIAGE_RULES_DIR") != NULL ?
+			    LOG_LVL_WARN : LOG_LVL_INFO, "%s", cause);
 			free(cause);
 			cause = NULL;
 		}

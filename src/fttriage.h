@@ -417,7 +417,8 @@ void	 ruleset_free(struct ruleset *);
 /* A file or a directory of *.rules; a later load replaces equal ids. */
 int	 ruleset_load_path(struct ruleset *, const char *file_or_dir,
 	    char **cause);
-/* $FTTRIAGE_RULES_DIR, else the installed $(pkgdatadir)/rules. */
+/* $FTTRIAGE_RULES_DIR, else the installed $(pkgdatadir)/rules; then the
+ * site and user configuration rule directories. */
 int	 ruleset_load_default(struct ruleset *, char **cause);
 void	 rules_apply(struct ruleset *, struct report *);
 const struct line_hook *ruleset_line_hook(struct ruleset *);

@@ -20,7 +20,7 @@ static const struct cmd_entry cmd_table[] = {
 	  "  --frames N     frames shown per stack in text (default 4, 0 = all)\n"
 	  "  --color WHEN   always, auto (default) or never\n"
 	  "  --rules PATH   also load the rules in PATH (file or directory)\n"
-	  "  --no-rules     do not match rules\n"
+	  "  --no-rules     do not load the shipped rules (only --rules PATH)\n"
 	  "  --suppressions FILE  mark reports a TSan suppressions file silences\n"
 	  "  --db PATH      record into this store (default $FTTRIAGE_DB, else\n"
 	  "                 $XDG_DATA_HOME/fttriage/fttriage.db)\n"

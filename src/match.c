@@ -2,7 +2,8 @@
  * match.c: regular expressions for the rules, the one door to PCRE2.
  *
  * Patterns are compiled in UTF mode, tolerant of invalid UTF-8 in the
- * subject (logs are untrusted), and JIT-compiled when the platform allows.
+ * subject (logs are untrusted), and JIT-compiled on first use when the
+ * platform allows.
  * Every match runs under a match, depth and heap limit, so a pattern with
  * catastrophic backtracking costs a bounded amount of work on a hostile
  * line: the match is then counted and treated as no match.
@@ -34,6 +35,7 @@ struct regex {
 	pcre2_code		*code;
 	pcre2_match_data	*md;
 	unsigned		 ngroups;
+	int			 jit_tried;
 };
 
 static pcre2_match_context	*match_ctx;
@@ -84,8 +86,6 @@ regex_new(const char *pattern, unsigned flags, char **cause)
 		free(re);
 		return NULL;
 	}
-	/* Without JIT (some platforms, some builds) the interpreter runs. */
-	(void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
 	pcre2_pattern_info(re->code, PCRE2_INFO_CAPTURECOUNT, &n);
 	re->ngroups = n;
 	re->md = pcre2_match_data_create_from_pattern(re->code, NULL);
@@ -118,6 +118,15 @@ regex_exec(struct regex *re, const char *s, size_t len, struct regex_match *m)
 	size_t		 i, n;
 	int		 rc;
 
+	/*
+	 * JIT-compile on first use: most report rules never run in a scan,
+	 * and compiling them all would dominate a short one.  Without JIT
+	 * (some platforms, some builds) the interpreter runs.
+	 */
+	if (!re->jit_tried) {
+		(void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+		re->jit_tried = 1;
+	}
 	rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, re->md,
 	    match_ctx);
 	if (rc < 0) {
@@ -346,6 +355,55 @@ quantifier(struct litscan *ls, const char *p, size_t len, size_t i)
 	return i;
 }
 
+static int
+is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	    (c >= 'A' && c <= 'F');
+}
+
+/* Skip the argument of a letter escape \c that ended at p[i]. */
+static size_t
+skip_escape(const char *p, size_t len, size_t i, char c)
+{
+	size_t	n;
+
+	if (i < len && p[i] == '{') {		/* \x{..} \p{..} \g{..} ... */
+		while (i < len && p[i] != '}')
+			i++;
+		return i < len ? i + 1 : len;
+	}
+	switch (c) {
+	case 'x':
+		for (n = 0; n < 2 && i < len && is_hex(p[i]); n++)
+			i++;
+		break;
+	case 'c':
+	case 'p':
+	case 'P':
+		if (i < len)
+			i++;
+		break;
+	case 'k':
+	case 'g':
+		if (i < len && (p[i] == '<' || p[i] == '\'')) {
+			char close = p[i] == '<' ? '>' : '\'';
+
+			for (i++; i < len && p[i] != close; i++)
+				;
+			if (i < len)
+				i++;
+		}
+		break;
+	default:
+		if (c >= '0' && c <= '9')
+			while (i < len && p[i] >= '0' && p[i] <= '9')
+				i++;
+		break;
+	}
+	return i;
+}
+
 /* The longest required literal of one alternative p[0..len). */
 static void
 branch_literal(const char *p, size_t len, struct litscan *ls)
@@ -377,12 +435,7 @@ branch_literal(const char *p, size_t len, struct litscan *ls)
 			    (c >= '0' && c <= '9')) {
 				/* A class, an anchor or a coded character. */
 				lit_break(ls);
-				i += 2;
-				if (c == 'x' && i < len && p[i] == '{') {
-					while (i < len && p[i] != '}')
-						i++;
-					i++;
-				}
+				i = skip_escape(p, len, i + 2, c);
 				i = quantifier(ls, p, len, i);
 				break;
 			}

@@ -523,14 +523,15 @@ parser_can_skip(void *arg, const char *raw, size_t len)
 
 	if (p->busy)
 		return 0;
-	if (p->have_hook && (p->hook.quiet == NULL ||
-	    !p->hook.quiet(p->hook.arg, raw, len)))
-		return 0;
 	t = clean_timestamp_len(raw, len);
 	if (t < len && (raw[t] == '[' || (raw[t] == 'E' && t + 1 < len &&
 	    raw[t + 1] == ' ')))
 		return 0;
-	return line_anchors(raw + t, len - t, 1) == 0;
+	if (line_anchors(raw + t, len - t, 1) != 0)
+		return 0;
+	/* Last: a line kept for the checks above meets the hook anyway. */
+	return !p->have_hook || (p->hook.quiet != NULL &&
+	    p->hook.quiet(p->hook.arg, raw, len));
 }
 
 /* ---- feeding ------------------------------------------------------- */

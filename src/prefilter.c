@@ -4,12 +4,13 @@
  * The line rules run on every log line that is not part of a report, so
  * most lines must be turned away without PCRE2.  Each line rule names
  * literals that any match contains; this is a Wu-Manber search for all of
- * them at once.  It looks at the last three bytes of a window as long as the
+ * them at once.  It hashes the last four bytes of a window as long as the
  * shortest literal (capped), and a shift table says how far the window may
  * jump when those bytes end no literal's prefix: on ordinary log text the
  * search advances several bytes per step.  Where a prefix may end, the
- * literals hashed there are compared in full.  Comparison folds ASCII case,
- * so a literal stands for a superset of its matches; PCRE2 decides.
+ * literals hashed there are compared in full.  Comparison ignores the ASCII
+ * case bit, so a literal stands for a superset of its matches; PCRE2
+ * decides.
  */
 #include "config.h"
 
@@ -18,9 +19,9 @@
 
 #include "rules.h"
 
-#define PF_BLOCK	3		/* bytes hashed per step */
-#define PF_WINDOW_MAX	16		/* longest window used */
-#define PF_HASH_BITS	15
+#define PF_BLOCK	4		/* bytes hashed per step */
+#define PF_WINDOW_MAX	24		/* longest window used */
+#define PF_HASH_BITS	14		/* the shift table stays in L1 */
 #define PF_HASH_SIZE	(1u << PF_HASH_BITS)
 
 struct pf_lit {
@@ -43,11 +44,20 @@ struct prefilter {
 
 static unsigned char fold[256];
 
-static unsigned
+/*
+ * The hash of the block ending a window: four bytes read at once with the
+ * ASCII case bit set (so 'A' and 'a' hash alike; a few punctuation pairs
+ * do too, which only lets more candidates through), then a multiplicative
+ * hash.  No table look-up, so a step of the search is a short chain.
+ */
+static inline unsigned
 pf_hash(const unsigned char *p)
 {
-	return ((unsigned)fold[p[0]] * 1021u + (unsigned)fold[p[1]] * 37u +
-	    fold[p[2]]) & (PF_HASH_SIZE - 1);
+	uint32_t v;
+
+	memcpy(&v, p, sizeof v);
+	v |= 0x20202020u;
+	return (unsigned)((v * 2654435761u) >> (32 - PF_HASH_BITS));
 }
 
 struct prefilter *
@@ -58,8 +68,7 @@ prefilter_new(void)
 
 	if (fold['A'] == 0) {
 		for (c = 0; c < 256; c++)
-			fold[c] = (unsigned char)(c >= 'A' && c <= 'Z' ?
-			    c + ('a' - 'A') : c);
+			fold[c] = (unsigned char)(c | 0x20);
 	}
 	pf = xcalloc(1, sizeof *pf);
 	return pf;
@@ -114,6 +123,7 @@ prefilter_build(struct prefilter *pf)
 		if (pf->lits[i].len < m)
 			m = pf->lits[i].len;
 	pf->window = pf->nlits == 0 ? 0 : m;
+	/* prefilter_add keeps only literals of PF_BLOCK bytes or more. */
 	for (h = 0; h < PF_HASH_SIZE; h++) {
 		pf->shift[h] = (unsigned char)(m - PF_BLOCK + 1);
 		pf->bucket[h] = SIZE_MAX;
@@ -143,17 +153,40 @@ fold_equal(const unsigned char *a, const unsigned char *folded, size_t n)
 	return 1;
 }
 
+/* Compare the literals hashed at a window ending at pos; record hits. */
+static size_t
+pf_check(struct prefilter *pf, const unsigned char *u, size_t len, size_t pos,
+    unsigned *ids, size_t n, size_t max)
+{
+	size_t	 start = pos + 1 - pf->window, k;
+
+	for (k = pf->bucket[pf_hash(u + pos + 1 - PF_BLOCK)]; k != SIZE_MAX;
+	    k = pf->lits[k].next) {
+		struct pf_lit *l = &pf->lits[k];
+
+		if (pf->seen[l->id] == pf->stamp || l->len > len - start ||
+		    !fold_equal(u + start, l->text, l->len))
+			continue;
+		pf->seen[l->id] = pf->stamp;
+		if (n < max)
+			ids[n++] = l->id;
+	}
+	return n;
+}
+
 /*
  * Scan s[0..len): put the ids of the literals found (each once) in ids,
- * at most max of them, and return how many.
+ * at most max of them, and return how many.  A long line is searched from
+ * its start and from its middle at once: each step waits on the one before
+ * it, so two independent searches keep the processor busy.
  */
 size_t
 prefilter_scan(struct prefilter *pf, const char *s, size_t len, unsigned *ids,
     size_t max)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	size_t		 m = pf->window, pos, start, k, n = 0;
-	unsigned	 sh;
+	size_t		 m = pf->window, a, b, a_end, n = 0;
+	unsigned	 sa, sb;
 
 	if (m == 0 || len < m)
 		return 0;
@@ -161,27 +194,44 @@ prefilter_scan(struct prefilter *pf, const char *s, size_t len, unsigned *ids,
 		memset(pf->seen, 0, pf->nseen * sizeof *pf->seen);
 		pf->stamp = 1;
 	}
-	pos = m - 1;
-	while (pos < len) {
-		sh = pf->shift[pf_hash(u + pos + 1 - PF_BLOCK)];
-		if (sh != 0) {
-			pos += sh;
-			continue;
+	/* Windows starting before mid are the first search's, the rest the
+	 * second's. */
+	a = m - 1;
+	a_end = len;
+	b = len;
+	if (len >= 4 * m) {
+		a_end = len / 2 + m - 1;
+		b = a_end;
+		while (a < a_end && b < len) {
+			sa = pf->shift[pf_hash(u + a + 1 - PF_BLOCK)];
+			sb = pf->shift[pf_hash(u + b + 1 - PF_BLOCK)];
+			if (sa == 0) {
+				n = pf_check(pf, u, len, a, ids, n, max);
+				sa = 1;
+			}
+			if (sb == 0) {
+				n = pf_check(pf, u, len, b, ids, n, max);
+				sb = 1;
+			}
+			a += sa;
+			b += sb;
 		}
-		start = pos + 1 - m;
-		for (k = pf->bucket[pf_hash(u + pos + 1 - PF_BLOCK)];
-		    k != SIZE_MAX; k = pf->lits[k].next) {
-			struct pf_lit *l = &pf->lits[k];
-
-			if (pf->seen[l->id] == pf->stamp ||
-			    l->len > len - start ||
-			    !fold_equal(u + start, l->text, l->len))
-				continue;
-			pf->seen[l->id] = pf->stamp;
-			if (n < max)
-				ids[n++] = l->id;
+	}
+	while (a < a_end) {
+		sa = pf->shift[pf_hash(u + a + 1 - PF_BLOCK)];
+		if (sa == 0) {
+			n = pf_check(pf, u, len, a, ids, n, max);
+			sa = 1;
 		}
-		pos++;
+		a += sa;
+	}
+	while (b < len) {
+		sb = pf->shift[pf_hash(u + b + 1 - PF_BLOCK)];
+		if (sb == 0) {
+			n = pf_check(pf, u, len, b, ids, n, max);
+			sb = 1;
+		}
+		b += sb;
 	}
 	return n;
 }

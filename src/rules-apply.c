@@ -415,6 +415,8 @@ rules_apply(struct ruleset *rs, struct report *r)
 	char	*fix;
 	size_t	 i;
 
+	if (r->kind != RK_EVENT)
+		rs->seen_kinds |= (uint64_t)1 << r->kind;
 	for (i = 0; i < rs->nrules; i++) {
 		if (!rule_matches_report(rs, rs->rules[i], r, &fix))
 			continue;
@@ -537,6 +539,8 @@ ruleset_match_line(void *arg, const char *line, size_t len)
 		}
 	for (i = 0; i < n; i++) {
 		rule = rs->rules[rs->cand[i]];
+		if (rule->unless_seen & rs->seen_kinds)
+			continue;
 		memset(&c, 0, sizeof c);
 		if (!regex_exec(rule->line_re, line, len, &c.m[0]))
 			continue;
@@ -561,6 +565,20 @@ ruleset_match_line(void *arg, const char *line, size_t len)
 	if (r != NULL)
 		r->rule_refs = rs;
 	return r;
+}
+
+/*
+ * The hook's quiet test: 1 when no line rule has a literal in the raw line,
+ * so the scanner may pass over it without cleaning it.
+ */
+int
+ruleset_line_quiet(void *arg, const char *raw, size_t len)
+{
+	struct ruleset	*rs = arg;
+
+	if (!rs->prepared)
+		ruleset_prepare(rs);
+	return prefilter_scan(rs->pf, raw, len, rs->cand, rs->cand_max) == 0;
 }
 
 /* The line hook for parser_set_line_hook; valid while the ruleset lives. */

@@ -35,6 +35,7 @@ static const struct {
 	{ "fix",		J_SPACE },
 	{ "link",		J_SPACE },
 	{ "kind",		J_SPACE },
+	{ "unless-seen",	J_SPACE },
 	{ "title-regex",	J_CONCAT },
 	{ "summary-regex",	J_CONCAT },
 	{ "text-regex",		J_CONCAT },
@@ -102,6 +103,7 @@ ruleset_new(void)
 	rs = xcalloc(1, sizeof *rs);
 	buf_init(&rs->errors, 64 * 1024);
 	rs->hook.match = ruleset_match_line;
+	rs->hook.quiet = ruleset_line_quiet;
 	rs->hook.arg = rs;
 	return rs;
 }
@@ -427,12 +429,16 @@ field_end(struct loader *ld)
 		    "'rule: ID')", f->key);
 		goto out;
 	}
-	if (strcmp(f->key, "title") == 0)
+	if (strcmp(f->key, "title") == 0) {
 		set_once(ld, f, &r->title);
+		r->title_line = f->line;
+	}
 	else if (strcmp(f->key, "explain") == 0)
 		set_once(ld, f, &r->explain);
-	else if (strcmp(f->key, "fix") == 0)
+	else if (strcmp(f->key, "fix") == 0) {
 		set_once(ld, f, &r->fix);
+		r->fix_line = f->line;
+	}
 	else if (strcmp(f->key, "severity") == 0) {
 		for (i = 0; i < nitems(severity_names); i++)
 			if (strcmp(v, severity_names[i]) == 0)
@@ -452,6 +458,8 @@ field_end(struct loader *ld)
 		r->links[r->nlinks++] = xstrdup(v);
 	} else if (strcmp(f->key, "kind") == 0)
 		parse_kinds(ld, v, f->line, &r->kinds);
+	else if (strcmp(f->key, "unless-seen") == 0)
+		parse_kinds(ld, v, f->line, &r->unless_seen);
 	else if (strcmp(f->key, "title-regex") == 0)
 		set_regex(ld, f, &r->title_re, 0);
 	else if (strcmp(f->key, "summary-regex") == 0)
@@ -521,6 +529,9 @@ rule_validate(struct loader *ld)
 	    r->text_re == NULL && r->line_re == NULL && !positive)
 		load_error(ld, r->line, "rule '%s' matches nothing: give "
 		    "'kind', a regex or a 'frame'", r->id);
+	if (r->unless_seen != 0 && r->line_re == NULL)
+		load_error(ld, r->line, "rule '%s' has 'unless-seen' but no "
+		    "'line'", r->id);
 	if (r->literals != NULL && r->line_re == NULL)
 		load_error(ld, r->line, "rule '%s' has 'literal' but no "
 		    "'line'", r->id);
@@ -542,11 +553,12 @@ rule_validate(struct loader *ld)
 		load_error(ld, r->line, "rule '%s' has no 'no-match' example",
 		    r->id);
 	if (r->title != NULL && template_check(r, r->title, &cause) != 0) {
-		load_error(ld, r->line, "rule '%s': title: %s", r->id, cause);
+		load_error(ld, r->title_line, "rule '%s': title: %s", r->id,
+		    cause);
 		free(cause);
 	}
 	if (r->fix != NULL && template_check(r, r->fix, &cause) != 0) {
-		load_error(ld, r->line, "rule '%s': fix: %s", r->id, cause);
+		load_error(ld, r->fix_line, "rule '%s': fix: %s", r->id, cause);
 		free(cause);
 	}
 }
@@ -614,12 +626,19 @@ load_line(struct loader *ld, char *s, unsigned line)
 	const char	*key;
 	char		*colon, *v;
 	size_t		 i, len = strlen(s);
+	int		 indented = s[0] == ' ' || s[0] == '\t';
 
 	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t' ||
 	    s[len - 1] == '\r'))
 		s[--len] = '\0';
 	if (s[0] == '#')
 		return;
+	if (len == 0 && indented && ld->f_open && ld->f.join == J_LINES) {
+		/* White space only: a blank line inside an example. */
+		buf_addc(&ld->f.value, '\n');
+		ld->f.nlines++;
+		return;
+	}
 	if (len == 0) {
 		field_end(ld);
 		return;
@@ -782,17 +801,63 @@ ruleset_load_path(struct ruleset *rs, const char *path, char **cause)
 	return -1;
 }
 
+/* Load a configuration rule directory when it exists. */
+static int
+load_if_present(struct ruleset *rs, const char *dir, struct buf *errs)
+{
+	DIR	*d;
+	char	*cause = NULL;
+
+	if ((d = opendir(dir)) == NULL)
+		return 0;
+	closedir(d);
+	if (ruleset_load_path(rs, dir, &cause) == 0)
+		return 0;
+	if (errs->len != 0)
+		buf_addc(errs, '\n');
+	buf_adds(errs, cause);
+	free(cause);
+	return -1;
+}
+
 /*
- * Load the shipped rules: $FTTRIAGE_RULES_DIR when set (a build tree),
- * else the installed directory.  Returns 0 or -1 with cause.
+ * Load the shipped rules ($FTTRIAGE_RULES_DIR when set, as in a build tree,
+ * else the installed directory), then the configuration's rule directories
+ * when they exist: $(sysconfdir)/fttriage/rules for the site, then
+ * $XDG_CONFIG_HOME/fttriage/rules (~/.config/fttriage/rules) for the user.
+ * Each later one replaces rules of the same id.  Returns 0 or -1 with
+ * cause; what loaded without error stays loaded.
  */
 int
 ruleset_load_default(struct ruleset *rs, char **cause)
 {
-	const char	*dir;
+	const char	*dir, *home;
+	char		*user = NULL, *c = NULL;
+	struct buf	 errs;
+	int		 rc = 0;
 
+	buf_init(&errs, 64 * 1024);
 	dir = getenv("FTTRIAGE_RULES_DIR");
 	if (dir == NULL || *dir == '\0')
 		dir = FT_DATADIR "/rules";
-	return ruleset_load_path(rs, dir, cause);
+	if (ruleset_load_path(rs, dir, &c) != 0) {
+		buf_adds(&errs, c);
+		free(c);
+		rc = -1;
+	}
+	if (load_if_present(rs, FT_SYSCONFDIR "/fttriage/rules", &errs) != 0)
+		rc = -1;
+	if ((home = getenv("XDG_CONFIG_HOME")) != NULL && *home != '\0')
+		xasprintf(&user, "%s/fttriage/rules", home);
+	else if ((home = getenv("HOME")) != NULL && *home != '\0')
+		xasprintf(&user, "%s/.config/fttriage/rules", home);
+	if (user != NULL && load_if_present(rs, user, &errs) != 0)
+		rc = -1;
+	free(user);
+	if (rc != 0) {
+		buf_add(&errs, "", 0);
+		*cause = xstrdup(errs.data);
+	}
+	buf_release(&errs);
+	return rc;
 }

@@ -81,6 +81,7 @@ struct rule {
 	unsigned	 line;
 
 	uint64_t	 kinds;		/* 1 << RK_*, 0 for any */
+	uint64_t	 unless_seen;	/* line rule: not after these kinds */
 	struct regex	*title_re;
 	struct regex	*summary_re;
 	struct regex	*text_re;
@@ -93,6 +94,8 @@ struct rule {
 	struct example	*examples;
 	size_t		 nexamples;
 	unsigned	 batch;		/* which load it came from */
+	unsigned	 title_line;	/* where title and fix start */
+	unsigned	 fix_line;
 	unsigned	 has_severity:1;
 	unsigned	 explicit_literals:1;
 };
@@ -111,6 +114,7 @@ struct ruleset {
 	uint64_t	 lines;		/* lines offered to the hook */
 	uint64_t	 candidates;	/* lines the prefilter let through */
 	uint64_t	 events;	/* event reports made */
+	uint64_t	 seen_kinds;	/* 1 << RK_* of reports ruled so far */
 };
 
 struct ruleset;
@@ -123,6 +127,7 @@ int		 rule_matches_report(struct ruleset *, const struct rule *,
 		    struct report *, char **);
 int		 template_check(const struct rule *, const char *, char **);
 struct report	*ruleset_match_line(void *, const char *, size_t);
+int		 ruleset_line_quiet(void *, const char *, size_t);
 enum frame_class frame_effective_class(const struct frame *);
 
 #endif
