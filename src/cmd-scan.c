@@ -277,9 +277,6 @@ scan_source(struct scan *sc, const char *path)
 	return ret;
 }
 
-/* The rules stage's options: long only. */
-enum { OPT_RULES = 0x100, OPT_NO_RULES, OPT_SUPPRESSIONS };
-
 static const struct option scan_longopts[] = {
 	{ "format",	required_argument,	NULL, 'f' },
 	{ "frames",	required_argument,	NULL, 'n' },
