@@ -32,6 +32,7 @@ int	 cmd_show(int, char **);
 int	 cmd_triage(int, char **);
 int	 cmd_symbolize(int, char **);
 int	 cmd_explain(int, char **);
+int	 cmd_watch(int, char **);
 int	 cmd_help(int, char **);
 int	 cmd_version(int, char **);
 

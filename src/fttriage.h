@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <sys/types.h>
 
 #define FT_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -567,5 +568,68 @@ struct project_map *project_map_load(const char *path, char **cause);
 void	 project_map_free(struct project_map *);
 /* The project for a source path, or NULL; owned by the map. */
 const char *project_map_find(const struct project_map *, const char *path);
+
+/* store.c, for the watcher: a source known by its open file, not its path. */
+struct store_ingest *store_ingest_begin_fd(struct store *, const char *path,
+	    int fd, const char *project, int fresh, uint64_t *offset,
+	    uint64_t *line, char **cause);
+
+/* ------------------------------------------------------------------ */
+/* config.c: the configuration file (fttriage.conf(5)).                */
+/* ------------------------------------------------------------------ */
+struct config {
+	char		*path;        /* the file read, or NULL for none */
+	char		**watch;      /* directories to follow */
+	size_t		 nwatch;
+	char		**symbols;    /* symbol search roots */
+	size_t		 nsymbols;
+	char		**rules;      /* rule files or directories */
+	size_t		 nrules;
+	char		**ignore;     /* file name globs not followed */
+	size_t		 nignore;
+	char		*store;       /* database path, or NULL for the default */
+	unsigned	 idle_ms;     /* a quiet file's open report is closed */
+	int		 log_level;   /* enum log_level, or -1 if not set */
+	struct project_map *projects;
+};
+/* The default configuration path (caller frees); NULL with no home. */
+char	*config_default_path(void);
+/* Read path (or the default, where a missing file is empty); NULL with
+ * cause "file:line: message" on the first bad line. */
+struct config *config_load(const char *path, char **cause);
+void	 config_free(struct config *);
+/* Is word a directive of the configuration file? */
+int	 config_known_directive(const char *word);
+/* Does the base name of path match an "ignore" glob? */
+int	 config_ignored(const struct config *, const char *path);
+
+/* ------------------------------------------------------------------ */
+/* watch.c, follow.c: the daemon that follows log directories.         */
+/* ------------------------------------------------------------------ */
+struct watcher;
+struct watch_opts {
+	struct store		*store;
+	const struct config	*config;
+	struct symbolizer	*symbolizer; /* the symbolize stage */
+	const char		*project;   /* --project, overrides mapping */
+	int			 once;      /* read what is there, then stop */
+};
+struct watcher *watcher_new(const struct watch_opts *, char **cause);
+void	 watcher_free(struct watcher *);
+/* Follow dir and the directories created under it later; 0/-1. */
+int	 watcher_add_dir(struct watcher *, const char *dir, char **cause);
+/* The configuration changed (SIGHUP): mappings, ignore globs, idle time,
+ * symbol roots.  The caller keeps both alive and frees the old ones. */
+void	 watcher_set_config(struct watcher *, const struct config *,
+	    struct symbolizer *);
+/*
+ * Run until *stop is set (or, with once, until everything is read).
+ * Signals in 'unblock' are let in only while waiting, so a handler never
+ * interrupts a transaction; *hup set means reload() is called between
+ * transactions.  Returns 0, or -1 with cause on a fatal error.
+ */
+int	 watcher_run(struct watcher *, volatile sig_atomic_t *stop,
+	    volatile sig_atomic_t *hup, void (*reload)(void *), void *arg,
+	    const sigset_t *unblock, char **cause);
 
 #endif /* FTTRIAGE_H */

@@ -59,6 +59,16 @@ static const struct cmd_entry cmd_table[] = {
 	  "  --keys         list the fingerprint and key of every report\n"
 	  "  --symbols DIR, --debug-dir DIR, --no-symbolize   as for scan\n"
 	  "Exits 0 when the two reports share a fingerprint, 1 when not.\n" },
+	{ "watch",     cmd_watch,     "watch [--once] [--config FILE] [--db PATH] "
+	  "[--project P] [--syslog] [--log-level L] [dir ...]",
+	  "follow log directories into the store (the daemon)",
+	  "  --once         read what is there, then exit\n"
+	  "  --config FILE  configuration, see fttriage.conf(5)\n"
+	  "  --db PATH      the store (default: the configuration's, else\n"
+	  "                 $FTTRIAGE_DB, else $XDG_DATA_HOME/fttriage/fttriage.db)\n"
+	  "  --project P    every log belongs to project P\n"
+	  "  --syslog       log to syslog instead of stderr\n"
+	  "  --log-level L  error, warning, info (default) or debug\n" },
 	{ "help",      cmd_help,      "help [command]",
 	  "show usage", NULL },
 	{ "version",   cmd_version,   "version",

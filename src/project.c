@@ -84,6 +84,9 @@ project_parse(struct project_map *pm, const char *path, FILE *fp,
 		p = line;
 		if ((word = project_word(&p)) == NULL || *word == '#')
 			continue;
+		if (strcmp(word, "project") != 0 &&
+		    config_known_directive(word))
+			continue;  /* the rest of fttriage.conf(5) */
 		if (strcmp(word, "project") != 0) {
 			xasprintf(cause, "%s:%u: unknown directive '%s'",
 			    path, lineno, word);

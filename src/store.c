@@ -1469,3 +1469,134 @@ store_count(struct store *st, const char *table, char **cause)
 	sqlite3_finalize(s);
 	return n;
 }
+
+/* --- for the watcher --- */
+
+/*
+ * The watcher follows files, not paths: a log renamed by rotation keeps its
+ * source row (and so its position and its already stored reports), and a
+ * new file at an old path starts from the beginning.  A file is known by
+ * its device and inode, confirmed by the hash of its head so that a reused
+ * inode is not mistaken for the old file.
+ */
+#define STORE_FOLLOW_FIND \
+	"SELECT id, path, head_hash, head_len, read_offset, read_line " \
+	"FROM sources WHERE device = ?1 AND inode = ?2 " \
+	"ORDER BY id DESC LIMIT 1"
+
+static int
+store_follow_find(struct store_ingest *ig, const char *head, size_t len,
+    uint64_t *offset, uint64_t *line, char **cause)
+{
+	struct store	*st = ig->st;
+	sqlite3_stmt	*s = NULL, *u = NULL;
+	const char	*old_hash, *old_path;
+	char		 hash[17];
+	int64_t		 old_len, old_off, id;
+	int		 rc, rv = -1;
+
+	if (sqlite3_exec(st->db, "CREATE INDEX IF NOT EXISTS sources_file "
+	    "ON sources (device, inode)", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(st->db, STORE_FOLLOW_FIND, -1, &s,
+	    NULL) != SQLITE_OK) {
+		store_error(st, cause, "cannot look up source");
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, (int64_t)ig->sb.st_dev);
+	sqlite3_bind_int64(s, 2, (int64_t)ig->sb.st_ino);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_DONE) {
+		rv = 0;
+		goto out;
+	}
+	if (rc != SQLITE_ROW) {
+		store_error(st, cause, "cannot look up source");
+		goto out;
+	}
+	id = sqlite3_column_int64(s, 0);
+	old_path = (const char *)sqlite3_column_text(s, 1);
+	old_hash = (const char *)sqlite3_column_text(s, 2);
+	old_len = sqlite3_column_int64(s, 3);
+	old_off = sqlite3_column_int64(s, 4);
+	rv = 0;
+	if (old_hash == NULL || old_len < 0 || (size_t)old_len > len ||
+	    old_off > (int64_t)ig->sb.st_size)
+		goto out;
+	store_hash(head, (size_t)old_len, hash);
+	if (strcmp(hash, old_hash) != 0)
+		goto out;
+	ig->source_id = id;
+	*offset = (uint64_t)old_off;
+	*line = (uint64_t)sqlite3_column_int64(s, 5);
+	if (old_path != NULL && strcmp(old_path, ig->path) == 0)
+		goto out;
+	/* Renamed: the row follows the file, freeing the old path. */
+	if (sqlite3_prepare_v2(st->db, "UPDATE sources SET path = ?2 "
+	    "WHERE id = ?1", -1, &u, NULL) != SQLITE_OK) {
+		rv = store_error(st, cause, "cannot rename source");
+		goto out;
+	}
+	sqlite3_bind_int64(u, 1, id);
+	bind_text(u, 2, ig->path);
+	if (sqlite3_step(u) != SQLITE_DONE)
+		rv = store_error(st, cause, "cannot rename source");
+out:
+	sqlite3_finalize(u);
+	sqlite3_finalize(s);
+	return rv;
+}
+
+/*
+ * Begin ingesting a file the caller holds open as fd (so it may since have
+ * been renamed or deleted); path is its current name.  Like
+ * store_ingest_begin, but the source is found by device, inode and head,
+ * and with fresh set (the caller saw the file truncated or replaced) it is
+ * always new.  The transaction is open when this returns.
+ */
+struct store_ingest *
+store_ingest_begin_fd(struct store *st, const char *path, int fd,
+    const char *project, int fresh, uint64_t *offset, uint64_t *line,
+    char **cause)
+{
+	struct store_ingest	*ig;
+	char			 head[STORE_HEAD_MAX];
+	ssize_t			 n, got = 0;
+
+	*offset = 0;
+	*line = 0;
+	ig = xcalloc(1, sizeof *ig);
+	ig->st = st;
+	ig->path = xstrdup(path);
+	ig->project = xstrdup(project != NULL ? project : "default");
+	if (fstat(fd, &ig->sb) != 0 || !S_ISREG(ig->sb.st_mode)) {
+		xasprintf(cause, "'%s' is not a regular file", path);
+		goto fail;
+	}
+	while (got < STORE_HEAD_MAX) {
+		n = pread(fd, head + got, (size_t)(STORE_HEAD_MAX - got),
+		    (off_t)got);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1) {
+			xasprintf(cause, "cannot read '%s': %s", path,
+			    strerror(errno));
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		got += n;
+	}
+	ig->is_file = 1;
+	ig->head_len = got;
+	store_hash(head, (size_t)got, ig->head_hash);
+	if (store_begin(ig, cause) != 0)
+		goto fail;
+	if (!fresh && store_follow_find(ig, head, (size_t)got, offset, line,
+	    cause) != 0)
+		goto fail;
+	return ig;
+
+fail:
+	store_ingest_abort(ig);
+	return NULL;
+}
