@@ -1,9 +1,11 @@
 /*
- * fuzz-config.c: libFuzzer harness for the configuration file parser.
+ * fuzz-config.c: libFuzzer harness for the configuration file parsers.
  *
- * Each input is a configuration file (project mappings, project.c); it is
- * loaded from a temporary file, and when it loads, a few log paths are
- * looked up in it so that every stored pattern is used once.
+ * Each input is a configuration file, fttriage.conf(5).  It is loaded from
+ * a temporary file twice, as the scanner reads it (its project mappings,
+ * project.c) and as the daemon does (every directive, config.c), and when
+ * it loads, a few log paths are looked up in it so that every stored
+ * pattern and ignore glob is used once.
  */
 #include "config.h"
 
@@ -27,15 +29,28 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		"/a/b/../c/cpython-tsan.log", "x*[y",
 	};
 	struct project_map	*pm;
+	struct config		*cfg;
+	const char		*path;
 	char			*cause = NULL;
 	size_t			 i;
 
-	pm = project_map_load(fuzz_file_write(data, size), &cause);
+	path = fuzz_file_write(data, size);
+	if ((pm = project_map_load(path, &cause)) != NULL) {
+		for (i = 0; i < nitems(paths); i++)
+			(void)project_map_find(pm, paths[i]);
+		project_map_free(pm);
+	}
 	free(cause);
-	if (pm == NULL)
-		return 0;
-	for (i = 0; i < nitems(paths); i++)
-		(void)project_map_find(pm, paths[i]);
-	project_map_free(pm);
+	cause = NULL;
+	if ((cfg = config_load(path, &cause)) != NULL) {
+		for (i = 0; i < nitems(paths); i++) {
+			(void)config_ignored(cfg, paths[i]);
+			if (cfg->projects != NULL)
+				(void)project_map_find(cfg->projects,
+				    paths[i]);
+		}
+		config_free(cfg);
+	}
+	free(cause);
 	return 0;
 }

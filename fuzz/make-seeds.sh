@@ -38,8 +38,8 @@ cat "$src"/fixtures/*.log "$src"/fixtures/corpus/*.log 2>/dev/null |
 seed rules "$src"/rules/*.rules "$src"/fixtures/rules/* 2>/dev/null
 seed config "$src"/fixtures/config/* "$src"/fixtures/*.conf 2>/dev/null
 if [ -z "$(ls "$out/config")" ]; then
-	printf '[store]\npath = /tmp/x.db\n# comment\n[project]\nname = x\n' \
-	    >"$out/config/minimal"
+	printf '# fttriage.conf\nwatch /var/log/tsan\nproject numpy /ci/numpy-*\nsymbols /opt/debug\nrules /etc/fttriage/rules.d\nignore *.gz\nstore /var/lib/fttriage/db\nidle 5\nlog-level info\n' \
+	    >"$out/config/every-directive"
 fi
 
 # Small real binaries with debug information for the ELF/DWARF reader.
