@@ -95,20 +95,28 @@ $TO "$FTTRIAGE" scan --no-store --format json --rules good.rules utf.log \
 rc=$?
 t_is "$rc" 0 "invalid UTF-8 in matched lines: no crash"
 
-# An endless line, and files that are not regular files.
-$TO sh -c "ulimit -v 1000000; head -c 50000000 /dev/zero | tr '\\\\0' r |
-    \"$FTTRIAGE\" rules -n -R /dev/stdin check" >out 2>err
+# An endless line, and files that are not regular files.  A sanitizer's
+# shadow memory does not fit under ulimit -v.
+san=0
+grep -aq '__asan_init\|__tsan_init' "$FTTRIAGE" && san=1
+head -c 50000000 /dev/zero | tr '\0' r >long.rules
+$TO "$FTTRIAGE" rules -n -R long.rules check >out 2>err
 rc=$?
 t_ok $([ $rc -lt 124 ]; echo $?) "a 50 MB line: ends ($rc)"
+rm -f long.rules
 mkfifo fifo.rules
 timeout 5 "$FTTRIAGE" rules -n -R fifo.rules check >out 2>err
 rc=$?
 t_todo $([ $rc -lt 124 ]; echo $?) "a FIFO as rule file is refused, not waited on ($rc)" \
     "rules.c load_file() opens it with fopen() and blocks"
-(ulimit -v 1000000; timeout 20 "$FTTRIAGE" rules -n -R /dev/zero check) \
-    >out 2>err
-rc=$?
-t_todo $([ $rc -ne 0 ] && [ $rc -lt 124 ]; echo $?) \
-    "/dev/zero as rule file is refused ($rc)" \
-    "rules.c reads it to memory exhaustion, then reports no error"
+if [ $san -eq 0 ]; then
+	(ulimit -v 1000000; timeout 20 "$FTTRIAGE" rules -n -R /dev/zero check) \
+	    >out 2>err
+	rc=$?
+	t_todo $([ $rc -ne 0 ] && [ $rc -lt 124 ]; echo $?) \
+	    "/dev/zero as rule file is refused ($rc)" \
+	    "rules.c reads it to memory exhaustion, then reports no error"
+else
+	t_skip "/dev/zero as rule file: no memory limit under a sanitizer"
+fi
 t_done
