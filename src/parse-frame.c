@@ -515,12 +515,14 @@ frame_parse_binary_file(const char *s, size_t len, struct frame *f)
 		return 0;
 	p += 5;
 	br = memchr(p, '[', (size_t)(end - p));
+	/* The last '+' before the '[' (or the end), which is not read. */
 	plus = NULL;
-	for (q = (br ? br : end) - 1; q >= p; q--)
-		if (*q == '+') {
+	for (q = br != NULL ? br : end; q > p; ) {
+		if (*--q == '+') {
 			plus = q;
 			break;
 		}
+	}
 	if (plus != NULL) {
 		const char *h = plus + 1, *he;
 

@@ -48,6 +48,7 @@ struct chan {
 	unsigned	 held_for;   /* lines seen since it finished */
 	char		*test;       /* pytest node id last seen */
 	uint64_t	 last_used;  /* line number, for eviction */
+	int		 draining;   /* passing over the frames of a cut report */
 };
 
 struct parser {
@@ -653,6 +654,23 @@ start_idle(struct parser *p, struct chan *ch, const struct line *l)
 	}
 }
 
+/*
+ * Any printed stack frame.  Once a report is cut at the line limit, the
+ * frames that follow are the rest of its stack, not new reports.
+ */
+static int
+line_is_any_frame(const char *s, size_t len)
+{
+	const char	*p = skip_ws(s, s + len);
+	size_t		 n = (size_t)(s + len - p);
+
+	return line_is_sanitizer_frame(p, n) || line_is_gdb_frame(p, n) ||
+	    mem_startswith(p, n, "File \"") ||
+	    mem_startswith(p, n, "Binary file \"") ||
+	    mem_startswith(p, n, "frame #") ||
+	    mem_startswith(p, n, "* frame #");
+}
+
 static void
 feed_chan(struct parser *p, struct chan *ch, const struct line *l)
 {
@@ -661,8 +679,22 @@ feed_chan(struct parser *p, struct chan *ch, const struct line *l)
 	int		 anchors;
 
 	ch->last_used = l->number;
+	if (ch->draining) {
+		if (line_is_any_frame(l->text, l->len))
+			return;
+		ch->draining = 0;
+	}
 	if (ps->r != NULL) {
 		step = ps->d->feed(ps, l->text, l->len);
+		if (step == PS_REJECT && l->cut) {
+			/*
+			 * A line cut at FT_LINE_MAX cannot be judged; it
+			 * does not end the report, the next line will.
+			 */
+			report_set_missing(ps->r, "a line inside the report "
+			    "was too long and was cut");
+			step = PS_TAKE;
+		}
 		if (step != PS_REJECT) {
 			note_line(ps->r, l);
 			report_add_text(ps->r, l->text, l->len);
@@ -671,6 +703,7 @@ feed_chan(struct parser *p, struct chan *ch, const struct line *l)
 				report_set_missing(ps->r, "report longer than "
 				    "the line limit; cut there");
 				step = PS_TAKE_END;
+				ch->draining = 1;
 			}
 			if (step == PS_TAKE_END)
 				finish_open(p, ch);
@@ -754,12 +787,13 @@ parser_feed(struct parser *p, const struct line *l)
 	p->lines++;
 	ch = chan_get(p, l->channel, l->channel_len);
 	feed_chan(p, ch, l);
-	if (ch->ps.r != NULL || ch->held != NULL)
+	if (ch->ps.r != NULL || ch->held != NULL || ch->draining)
 		p->busy = 1;
 	else if (p->busy) {
 		p->busy = 0;
 		for (i = 0; i < p->nchans; i++)
-			if (p->chans[i]->ps.r != NULL || p->chans[i]->held != NULL)
+			if (p->chans[i]->ps.r != NULL ||
+			    p->chans[i]->held != NULL || p->chans[i]->draining)
 				p->busy = 1;
 	}
 }
