@@ -479,6 +479,10 @@ cmd_scan(int argc, char **argv)
 		ft_warnx("cannot write output: %s", strerror(errno));
 		return EXIT_ERROR;
 	}
+	if (sc.rs != NULL && regex_limit_hits() > 0)
+		log_msg(LOG_LVL_WARN, "%" PRIu64 " regular expression match(es) "
+		    "hit PCRE2's limits and counted as no match",
+		    regex_limit_hits());
 	log_msg(LOG_LVL_INFO, "%" PRIu64 " report(s), %" PRIu64
 	    " incomplete", sc.reports, sc.incomplete);
 	symbolizer_free(scan_sym);

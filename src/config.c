@@ -244,17 +244,20 @@ config_load(const char *path, char **cause)
 	char			*def = NULL, *line = NULL;
 	size_t			 size = 0;
 	FILE			*fp;
+	char			*why = NULL;
 
 	cfg = xcalloc(1, sizeof *cfg);
 	cfg->idle_ms = CONFIG_IDLE_MS;
 	cfg->log_level = -1;
 	if (path == NULL && (path = def = config_default_path()) == NULL)
 		goto projects;
-	if ((fp = fopen(path, "r")) == NULL) {
-		if (def != NULL && errno == ENOENT)
+	if ((fp = file_open_regular(path, CONFIG_FILE_MAX, &why)) == NULL) {
+		if (def != NULL && errno == ENOENT) {
+			free(why);
 			goto projects;
-		xasprintf(cause, "cannot open config file '%s': %s", path,
-		    strerror(errno));
+		}
+		xasprintf(cause, "cannot open config file '%s': %s", path, why);
+		free(why);
 		goto fail;
 	}
 	cfg->path = xstrdup(path);

@@ -552,7 +552,8 @@ line_table_read(const struct dwsects *ss, uint64_t off, const char *comp_dir,
 	if (run_program(&r, (size_t)end, min_inst, line_base, line_range,
 	    opcode_base, oplens, addr_size, lt) != 0)
 		goto bad;
-	qsort(lt->seqs, lt->nseqs, sizeof *lt->seqs, lseq_cmp);
+	if (lt->nseqs > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(lt->seqs, lt->nseqs, sizeof *lt->seqs, lseq_cmp);
 	return 0;
 bad:
 	xasprintf(cause, "corrupt line table at offset %llu of .debug_line",

@@ -484,7 +484,8 @@ build_unit_table(struct dbginfo *di, struct rlist *rl)
 	uint64_t	 at, end, stop;
 	uint32_t	 best;
 
-	qsort(rl->v, rl->n, sizeof *rl->v, crange_cmp);
+	if (rl->n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(rl->v, rl->n, sizeof *rl->v, crange_cmp);
 	act = xreallocarray(NULL, rl->n + 1, sizeof *act);
 	di->ranges = xreallocarray(NULL, rl->n * 2 + 1, sizeof *di->ranges);
 	di->nranges = 0;
@@ -829,13 +830,15 @@ amap_build(struct amapv *m)
 
 	if (n == 0)
 		return;
-	qsort(e, n, sizeof *e, amap_cmp);
+	if (n > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(e, n, sizeof *e, amap_cmp);
 	b = xreallocarray(NULL, 2 * n, sizeof *b);
 	for (i = 0; i < n; i++) {
 		b[nb++] = e[i].lo;
 		b[nb++] = e[i].hi;
 	}
-	qsort(b, nb, sizeof *b, u64_cmp);
+	if (nb > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(b, nb, sizeof *b, u64_cmp);
 	for (i = 0, k = 0; i < nb; i++)
 		if (k == 0 || b[k - 1] != b[i])
 			b[k++] = b[i];

@@ -126,7 +126,8 @@ elfobj_index_symbols(struct elfobj *eo)
 
 	if (eo->nsyms == 0)
 		return;
-	qsort(eo->syms, eo->nsyms, sizeof *eo->syms, elfsym_cmp);
+	if (eo->nsyms > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(eo->syms, eo->nsyms, sizeof *eo->syms, elfsym_cmp);
 	for (i = 0, j = 0; i < eo->nsyms; i++) {
 		if (i + 1 < eo->nsyms && eo->syms[i + 1].addr == eo->syms[i].addr)
 			continue;

@@ -55,12 +55,11 @@ emit_format_names(void)
 	return names;
 }
 
-/* Print untrusted text with control bytes masked. */
+/* Print untrusted text with control bytes and C1 controls masked. */
 static void
 safe_puts(FILE *fp, const char *s)
 {
-	for (; *s != '\0'; s++)
-		fputc(((unsigned char)*s < 0x20 || *s == 0x7f) ? '?' : *s, fp);
+	fputs_safe(s, fp);
 }
 
 static const char *

@@ -30,6 +30,8 @@
 #define FT_REPORT_TEXT_MAX (256 * 1024)  /* raw text kept per report */
 #define FT_REPORT_LINES_MAX 20000        /* lines one report may span */
 #define FT_CHANNELS_MAX    64            /* interleaved streams followed at once */
+#define CONFIG_FILE_MAX    (16 * 1024 * 1024) /* configuration, suppressions */
+#define RULES_FILE_MAX     (16 * 1024 * 1024) /* one rules file */
 
 /* ------------------------------------------------------------------ */
 /* The data model.                                                     */
@@ -270,6 +272,12 @@ int	 parse_uint(const char *, size_t, unsigned *);
 const char *path_basename(const char *);
 char	*str_sanitize_utf8(const char *, size_t); /* invalid bytes -> U+FFFD */
 size_t	 utf8_seq_len(const unsigned char *, size_t); /* 0 when invalid */
+/* Open a regular file of at most max bytes for reading text: NULL with a
+ * reason (no path in it; caller frees) for a FIFO, device, directory or a
+ * file too large.  Never blocks on what it opens. */
+FILE	*file_open_regular(const char *path, off_t max, char **why);
+/* Copy s to fp with control bytes and C1 controls shown as '?'. */
+void	 fputs_safe(const char *s, FILE *fp);
 
 /* ------------------------------------------------------------------ */
 /* report.c: building and freeing reports.                             */
@@ -429,6 +437,8 @@ void	 ruleset_set_notes(struct ruleset *, int);
 /* A new log begins: forget the report kinds seen in the previous one
  * (line rules with "unless-seen" judge one log at a time). */
 void	 ruleset_begin_source(struct ruleset *);
+/* Matches stopped by PCRE2's limits so far (each counted as no match). */
+uint64_t regex_limit_hits(void);
 void	 ruleset_free(struct ruleset *);
 /* A file or a directory of *.rules; a later load replaces equal ids. */
 int	 ruleset_load_path(struct ruleset *, const char *file_or_dir,

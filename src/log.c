@@ -30,23 +30,38 @@ log_use_syslog(int on)
 	log_syslog = on;
 }
 
+static void log_vmsg(enum log_level, const char *, va_list) FT_PRINTF(2, 0);
+
+/*
+ * Messages quote text from logs and file names from logs, so control bytes
+ * and C1 controls are masked before they reach a terminal or syslog.
+ */
 static void
 log_vmsg(enum log_level level, const char *fmt, va_list ap)
 {
 	static const char *const names[] = { "error", "warning", "info", "debug" };
 	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO, LOG_DEBUG };
+	char	*msg;
 
 	if (level > log_level)
 		return;
+	xvasprintf(&msg, fmt, ap);
 	if (log_syslog) {
-		vsyslog(prio[level], fmt, ap);
+		size_t i;
+
+		for (i = 0; msg[i] != '\0'; i++)
+			if ((unsigned char)msg[i] < 0x20 || msg[i] == 0x7f)
+				msg[i] = '?';
+		syslog(prio[level], "%s", msg);
+		free(msg);
 		return;
 	}
 	fprintf(stderr, "%s: ", ft_progname);
 	if (level != LOG_LVL_ERROR)
 		fprintf(stderr, "%s: ", names[level]);
-	vfprintf(stderr, fmt, ap);
+	fputs_safe(msg, stderr);
 	fputc('\n', stderr);
+	free(msg);
 }
 
 void

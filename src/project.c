@@ -127,7 +127,7 @@ struct project_map *
 project_map_load(const char *path, char **cause)
 {
 	struct project_map	*pm;
-	char			*def = NULL;
+	char			*def = NULL, *why = NULL;
 	FILE			*fp;
 
 	pm = xcalloc(1, sizeof *pm);
@@ -136,13 +136,14 @@ project_map_load(const char *path, char **cause)
 			return pm;
 		path = def;
 	}
-	if ((fp = fopen(path, "r")) == NULL) {
+	if ((fp = file_open_regular(path, CONFIG_FILE_MAX, &why)) == NULL) {
 		if (def != NULL && errno == ENOENT) {
+			free(why);
 			free(def);
 			return pm;
 		}
-		xasprintf(cause, "cannot open config file '%s': %s", path,
-		    strerror(errno));
+		xasprintf(cause, "cannot open config file '%s': %s", path, why);
+		free(why);
 		goto fail;
 	}
 	if (project_parse(pm, path, fp, cause) != 0) {

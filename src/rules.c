@@ -703,7 +703,7 @@ load_file(struct ruleset *rs, const char *path)
 {
 	struct loader	 ld;
 	FILE		*fp;
-	char		*line = NULL;
+	char		*line = NULL, *why = NULL;
 	size_t		 cap = 0;
 	ssize_t		 n;
 	unsigned	 lineno = 0;
@@ -711,11 +711,12 @@ load_file(struct ruleset *rs, const char *path)
 	memset(&ld, 0, sizeof ld);
 	ld.rs = rs;
 	ld.path = path;
-	if ((fp = fopen(path, "r")) == NULL) {
+	if ((fp = file_open_regular(path, RULES_FILE_MAX, &why)) == NULL) {
 		if (rs->errors.len != 0)
 			buf_addc(&rs->errors, '\n');
 		buf_printf(&rs->errors, "cannot open rules file '%s': %s",
-		    path, strerror(errno));
+		    path, why);
+		free(why);
 		rs->nerrors++;
 		return -1;
 	}

@@ -229,9 +229,10 @@ suppressions_load(const char *path, char **cause)
 	size_t		 cap = 0, i;
 	unsigned	 lineno = 0;
 
-	if ((fp = fopen(path, "r")) == NULL) {
+	if ((fp = file_open_regular(path, CONFIG_FILE_MAX, &line)) == NULL) {
 		xasprintf(cause, "cannot open suppressions file '%s': %s", path,
-		    strerror(errno));
+		    line);
+		free(line);
 		return NULL;
 	}
 	ss = xcalloc(1, sizeof *ss);

@@ -229,7 +229,8 @@ index_roots(struct symbolizer *sym)
 	if (sym->nindex >= ROOT_FILES_MAX)
 		log_msg(LOG_LVL_WARN, "symbol roots hold more than %d files; "
 		    "the rest are not searched", ROOT_FILES_MAX);
-	qsort(sym->index, sym->nindex, sizeof *sym->index, indexed_cmp);
+	if (sym->nindex > 1)	/* qsort(NULL, 0) is undefined */
+		qsort(sym->index, sym->nindex, sizeof *sym->index, indexed_cmp);
 	sym->indexed = 1;
 }
 

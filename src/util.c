@@ -7,7 +7,10 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fttriage.h"
 
@@ -142,4 +145,66 @@ str_sanitize_utf8(const char *s, size_t len)
 		}
 	}
 	return buf_detach(&b);
+}
+
+FILE *
+file_open_regular(const char *path, off_t max, char **why)
+{
+	struct stat	 st;
+	FILE		*fp;
+	int		 fd;
+
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd == -1) {
+		int e = errno;   /* callers test for ENOENT */
+
+		*why = xstrdup(strerror(e));
+		errno = e;
+		return NULL;
+	}
+	if (fstat(fd, &st) == -1) {
+		*why = xstrdup(strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		*why = xstrdup("not a regular file");
+		close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
+	if (st.st_size > max) {
+		xasprintf(why, "larger than %lld bytes", (long long)max);
+		close(fd);
+		errno = EFBIG;
+		return NULL;
+	}
+	fcntl(fd, F_SETFL, 0);
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		*why = xstrdup(strerror(errno));
+		close(fd);
+		return NULL;
+	}
+	return fp;
+}
+
+/*
+ * Untrusted text to a terminal or log: C0 controls, DEL and the C1
+ * controls (U+0080-U+009F, which some terminals obey as escapes) become
+ * '?'; everything else is copied.
+ */
+void
+fputs_safe(const char *s, FILE *fp)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (; *u != '\0'; u++) {
+		if (*u < 0x20 || *u == 0x7f)
+			fputc('?', fp);
+		else if (*u == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f) {
+			fputc('?', fp);
+			u++;
+		} else
+			fputc(*u, fp);
+	}
 }

@@ -259,8 +259,11 @@ watch_dir_moved(struct watcher *w, const char *from, const char *to)
 {
 	struct wdir	*d;
 	size_t		 n = strlen(from);
-	char		*path;
+	char		*path, *old;
 
+	/* 'from' may be a watched directory's own path, replaced below. */
+	old = xstrdup(from);
+	from = old;
 	log_msg(LOG_LVL_INFO, "directory '%s' was renamed to '%s'", from, to);
 	TAILQ_FOREACH(d, &w->dirs, entry) {
 		if (strncmp(d->path, from, n) != 0 ||
@@ -270,6 +273,7 @@ watch_dir_moved(struct watcher *w, const char *from, const char *to)
 		free(d->path);
 		d->path = path;
 	}
+	free(old);
 }
 
 /* Look at everything in a directory: files to follow, directories to add. */
