@@ -21,9 +21,9 @@ esac
 pkgs="gcc make autoconf automake pkg-config libelf-dev libdwarf-dev
 libpcre2-dev libsqlite3-dev check"
 # Tests: man page lint, JSON checks, sanitizer programs built with gcc
-# and clang, the reference symbolizers, gdb-free ELF tools.
+# and clang, the reference symbolizers, ELF tools, valgrind, xmllint.
 [ "$mode" = check ] && pkgs="$pkgs mandoc python3 python3-jsonschema clang
-llvm binutils elfutils libclang-rt-dev time file"
+llvm binutils elfutils libclang-rt-dev time file valgrind libxml2-utils"
 
 missing=""
 for p in $pkgs; do
