@@ -346,7 +346,7 @@ cmd_scan(int argc, char **argv)
 	struct scan	 sc;
 	const char	*color = "auto";
 	const char	*db = NULL, *config = NULL;
-	int		 ch, i, errors = 0, no_store = 0, found;
+	int		 ch, i, errors = 0, no_store = 0, found, rc;
 	char		*end, *cause = NULL;
 	long		 n;
 	char	       **rpaths = NULL;
@@ -459,10 +459,13 @@ cmd_scan(int argc, char **argv)
 	free(rpaths);
 	if (sc.gate == DG_NEW && no_store) {
 		ft_warnx("--fail-on new needs the store (drop --no-store)");
-		return EXIT_ERROR;
+		rc = EXIT_ERROR;
+		goto out;
 	}
-	if (scan_store_open(&sc, no_store, db, config, argc, argv) != 0)
-		return EXIT_ERROR;
+	if (scan_store_open(&sc, no_store, db, config, argc, argv) != 0) {
+		rc = EXIT_ERROR;
+		goto out;
+	}
 	sc.eo.project = sc.project;
 	if (sc.fmt->start != NULL)
 		sc.fmt->start(sc.out, &sc.eo);
@@ -477,7 +480,7 @@ cmd_scan(int argc, char **argv)
 	errors += sc.store_errors;
 	if (fflush(sc.out) != 0) {
 		ft_warnx("cannot write output: %s", strerror(errno));
-		return EXIT_ERROR;
+		errors++;
 	}
 	if (sc.rs != NULL && regex_limit_hits() > 0)
 		log_msg(LOG_LVL_WARN, "%" PRIu64 " regular expression match(es) "
@@ -485,10 +488,10 @@ cmd_scan(int argc, char **argv)
 		    regex_limit_hits());
 	log_msg(LOG_LVL_INFO, "%" PRIu64 " report(s), %" PRIu64
 	    " incomplete", sc.reports, sc.incomplete);
+	rc = errors ? EXIT_ERROR : found ? EXIT_FOUND : 0;
+out:
 	symbolizer_free(scan_sym);
 	ruleset_free(sc.rs);
 	suppressions_free(sc.supp);
-	if (errors)
-		return EXIT_ERROR;
-	return found ? EXIT_FOUND : 0;
+	return rc;
 }
