@@ -83,6 +83,46 @@ kind_help_index(const char *kind)
 	return nitems(kind_help) - 1;
 }
 
+/*
+ * A path without "." and ".." segments, resolved lexically: code scanning
+ * refuses URIs that hold them.  ".." above a relative path's start (as in
+ * gcc's "../../../../src/libsanitizer/...") is dropped.  Caller frees.
+ */
+static char *
+path_normalize(const char *path)
+{
+	const char	*p = path, *e;
+	size_t		*starts = NULL, n = 0, len;
+	struct buf	 b;
+	int		 absolute = path[0] == '/';
+
+	buf_init(&b, 8192);
+	if (absolute)
+		buf_addc(&b, '/');
+	while (*p != '\0') {
+		while (*p == '/')
+			p++;
+		for (e = p; *e != '\0' && *e != '/'; e++)
+			;
+		len = (size_t)(e - p);
+		if (len == 0 || (len == 1 && p[0] == '.'))
+			;
+		else if (len == 2 && p[0] == '.' && p[1] == '.') {
+			if (n > 0)
+				b.len = starts[--n];  /* back to before it */
+		} else {
+			starts = xreallocarray(starts, n + 1, sizeof *starts);
+			starts[n++] = b.len;
+			if (b.len > 0 && b.data[b.len - 1] != '/')
+				buf_addc(&b, '/');
+			buf_add(&b, p, len);
+		}
+		p = e;
+	}
+	free(starts);
+	return buf_detach(&b);
+}
+
 /* A path as a URI reference: file:// when absolute, percent-encoded. */
 static char *
 path_uri(const char *path, int *relative)
@@ -90,8 +130,10 @@ path_uri(const char *path, int *relative)
 	static const char safe[] = "-._~/!$&'()*+,;=:@";
 	struct buf	 b;
 	const unsigned char *p;
+	char		*norm;
 
-	path = digest_repo_path(path);
+	norm = path_normalize(digest_repo_path(path));
+	path = norm;
 	buf_init(&b, 8192);
 	*relative = path[0] != '/';
 	if (!*relative)
@@ -105,6 +147,7 @@ path_uri(const char *path, int *relative)
 		else
 			buf_printf(&b, "%%%02X", *p);
 	}
+	free(norm);
 	return buf_detach(&b);
 }
 

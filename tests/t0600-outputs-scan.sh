@@ -210,4 +210,14 @@ t_run "$FTTRIAGE" scan --no-store --suppressions "$T/supp" --fail-on any \
     "$T/two.log"
 t_is "$t_rc" 0 "--fail-on any: reports the suppressions silence do not count"
 
+# Code scanning refuses URIs with "." or ".." segments: paths are resolved.
+printf '%s\n' 'WARNING: ThreadSanitizer: data race (pid=1)' \
+    '  Write of size 4 at 0x1 by thread T1:' '    #0 f /a/b/../c/./x.c:3 (m+0x1)' '' \
+    '  Previous read of size 4 at 0x1 by thread T2:' \
+    '    #0 g ../../../../src/libsanitizer/y.cpp:5 (m+0x2)' '' \
+    'SUMMARY: ThreadSanitizer: data race /a/b/../c/./x.c:3 in f' >dotdot.log
+"$FTTRIAGE" scan --no-store --no-symbolize --format sarif dotdot.log >dotdot.sarif
+grep -q '"file:///a/c/x.c"' dotdot.sarif && ! grep -q '/\.\.\?/' dotdot.sarif
+t_ok $? "SARIF URIs hold no . or .. segments"
+
 t_done
