@@ -124,7 +124,10 @@ regex_exec(struct regex *re, const char *s, size_t len, struct regex_match *m)
 	 * (some platforms, some builds) the interpreter runs.
 	 */
 	if (!re->jit_tried) {
-		(void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
+		/* FTTRIAGE_NO_JIT: the interpreter only, e.g. under valgrind,
+		 * which cannot follow code generated at run time. */
+		if (getenv("FTTRIAGE_NO_JIT") == NULL)
+			(void)pcre2_jit_compile(re->code, PCRE2_JIT_COMPLETE);
 		re->jit_tried = 1;
 	}
 	rc = pcre2_match(re->code, (PCRE2_SPTR)s, len, 0, 0, re->md,

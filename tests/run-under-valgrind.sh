@@ -24,6 +24,12 @@ if grep -aq '__asan_init\|__tsan_init' "$real"; then
 	exit 2
 fi
 
+# PCRE2's JIT writes machine code at run time that memcheck cannot follow
+# (false "uninitialised value" reports in unnamed frames): run the regular
+# expression interpreter instead.
+FTTRIAGE_NO_JIT=1
+export FTTRIAGE_NO_JIT
+
 logs=$(mktemp -d "${TMPDIR:-/tmp}/fttriage-vg.XXXXXX") || exit 2
 trap 'rm -rf "$logs"' EXIT
 
