@@ -136,9 +136,13 @@ static const char *const glibc_dirs[] = {
 	"io/", "dlfcn/", "resolv/", "setjmp/", "debug/",
 };
 
+/*
+ * The sanitizer runtimes' sources: their trees (compiler-rt, gcc's
+ * libsanitizer) and their file names.  A directory merely called "tsan" or
+ * "asan" is not enough: users build in such directories.
+ */
 static const char *const sanitizer_path_globs[] = {
-	"*sanitizer_common/*", "*/tsan/*", "*/asan/*", "*/lsan/*", "*/ubsan/*",
-	"*/msan/*", "*compiler-rt/*", "*libsanitizer/*", "*/interception/*",
+	"*sanitizer_common/*", "*compiler-rt/*", "*libsanitizer/*",
 	"tsan_*", "asan_*", "sanitizer_*", "*/tsan_*", "*/asan_*",
 	"*/sanitizer_*",
 };

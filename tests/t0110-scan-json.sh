@@ -131,4 +131,19 @@ assert r[0]["stacks"][1]["role"]=="native" and n[0]["offset"]=="0x32dcbd" and n[
 assert n[1]["function"]=="func" and n[1]["offset"] is None and n[1]["module_path"]=="/nonexistent/mod.so", n' 2>&1 | sed 's/^/# /'
 t_ok $? "3.14 C stack frames: module offset, address, return pc"
 
+# A build directory called "asan" or "tsan" does not make the user's code
+# sanitizer runtime; the runtime's own sources still are.
+printf '%s\n' 'WARNING: ThreadSanitizer: data race (pid=1)' \
+    '  Write of size 4 at 0x1 by thread T1:' '    #0 bump /ci/asan/src/tsan/x.c:3 (prog+0x1)' '' \
+    '  Thread T1 (tid=2, running) created by main thread at:' \
+    '    #0 pthread_create ../../../../src/libsanitizer/tsan/tsan_interceptors_posix.cpp:1001 (libtsan.so.2+0x5e686)' \
+    '    #1 main /ci/asan/src/tsan/x.c:9 (prog+0x2)' '' \
+    'SUMMARY: ThreadSanitizer: data race /ci/asan/src/tsan/x.c:3 in bump' >sandir.log
+"$FTTRIAGE" scan --no-store --no-symbolize --format json sandir.log >out.json
+python3 -c 'import json; r=[json.loads(l) for l in open("out.json")][0]
+assert r["stacks"][0]["frames"][0]["class"] != "sanitizer", r["stacks"][0]
+assert r["stacks"][1]["frames"][0]["class"] == "sanitizer", r["stacks"][1]
+c=r["culprit"]; assert r["stacks"][c["stack"]]["frames"][c["frame"]]["function"]=="bump", c' 2>&1 | sed 's/^/# /'
+t_ok $? "a directory named asan or tsan is not the sanitizer runtime"
+
 t_done
