@@ -11,6 +11,7 @@
 
 #include "fttriage.h"
 #include "cmd.h"
+#include "emit.h"
 
 /* Seconds per unit of a --since duration. */
 static const struct {
@@ -125,4 +126,21 @@ browse_culprit(const struct store_issue *is)
 	else if (is->culprit_class != NULL)
 		buf_printf(&b, " [%s]", is->culprit_class);
 	return buf_detach(&b);
+}
+
+/* The issue's culprit as a JSON object on standard output. */
+void
+browse_json_culprit(const struct store_issue *is)
+{
+	fputs("{\"function\":", stdout);
+	json_str(stdout, is->culprit_function);
+	fputs(",\"file\":", stdout);
+	json_str(stdout, is->culprit_file);
+	printf(",\"line\":%u,\"module\":", is->culprit_line);
+	json_str(stdout, is->culprit_module);
+	fputs(",\"package\":", stdout);
+	json_str(stdout, is->culprit_package);
+	fputs(",\"class\":", stdout);
+	json_str(stdout, is->culprit_class);
+	fputc('}', stdout);
 }

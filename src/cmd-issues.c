@@ -40,18 +40,10 @@ issues_print_json(const struct store_issue *is)
 	json_str(stdout, is->title);
 	fputs(",\"fingerprint\":", stdout);
 	json_str(stdout, is->fingerprint);
-	printf(",\"fingerprint_version\":%d,\"culprit\":{\"function\":",
+	printf(",\"fingerprint_version\":%d,\"culprit\":",
 	    is->fp_version);
-	json_str(stdout, is->culprit_function);
-	fputs(",\"file\":", stdout);
-	json_str(stdout, is->culprit_file);
-	printf(",\"line\":%u,\"module\":", is->culprit_line);
-	json_str(stdout, is->culprit_module);
-	fputs(",\"package\":", stdout);
-	json_str(stdout, is->culprit_package);
-	fputs(",\"class\":", stdout);
-	json_str(stdout, is->culprit_class);
-	fputs("},\"rules\":", stdout);
+	browse_json_culprit(is);
+	fputs(",\"rules\":", stdout);
 	json_str(stdout, is->rules);
 	fputs(",\"note\":", stdout);
 	json_str(stdout, is->note);

@@ -169,17 +169,9 @@ show_json(struct store *st, const struct store_issue *is, char **cause)
 	json_str(stdout, is->fingerprint);
 	printf(",\"fingerprint_version\":%d,\"key\":", is->fp_version);
 	json_str(stdout, is->fp_key);
-	fputs(",\"culprit\":{\"function\":", stdout);
-	json_str(stdout, is->culprit_function);
-	fputs(",\"file\":", stdout);
-	json_str(stdout, is->culprit_file);
-	printf(",\"line\":%u,\"module\":", is->culprit_line);
-	json_str(stdout, is->culprit_module);
-	fputs(",\"package\":", stdout);
-	json_str(stdout, is->culprit_package);
-	fputs(",\"class\":", stdout);
-	json_str(stdout, is->culprit_class);
-	fputs("},\"rules\":", stdout);
+	fputs(",\"culprit\":", stdout);
+	browse_json_culprit(is);
+	fputs(",\"rules\":", stdout);
 	json_str(stdout, is->rules);
 	fputs(",\"tests\":[", stdout);
 	if (store_issue_tests(st, is->id, SHOW_TESTS, show_test, &o,

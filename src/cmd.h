@@ -44,5 +44,6 @@ int	 browse_parse_since(const char *, int64_t now, int64_t *);
 int	 browse_parse_id(const char *, int64_t *);
 const char *browse_time(int64_t, char *, size_t);
 char	*browse_culprit(const struct store_issue *);
+void	 browse_json_culprit(const struct store_issue *);
 
 #endif
