@@ -23,22 +23,47 @@ is_digit(unsigned char c)
 	return c >= '0' && c <= '9';
 }
 
+/*
+ * Which of the eight bytes at s are not decimal digits, where want has
+ * '0' (the positions that must be digits) or the exact byte wanted: a
+ * byte of 0x80 in the result for each byte that does not fit.
+ */
+static inline uint64_t
+misfit8(const unsigned char *s, uint64_t want, uint64_t exact)
+{
+	uint64_t v, x;
+
+	memcpy(&v, s, sizeof v);
+	x = v ^ want;           /* digits: 0..9; exact bytes: 0 */
+	/* x > 9 (or its high bit set) marks a byte; exact bytes need 0. */
+	return (x | ((x & 0x7f7f7f7f7f7f7f7fULL) + 0x7676767676767676ULL) |
+	    ((x & exact) + 0x7f7f7f7f7f7f7f7fULL)) & 0x8080808080808080ULL;
+}
+
+/* Bytes as a little-endian word, for the templates below. */
+#define W8(a, b, c, d, e, f, g, h) \
+	((uint64_t)(unsigned char)(a) | (uint64_t)(unsigned char)(b) << 8 | \
+	(uint64_t)(unsigned char)(c) << 16 | (uint64_t)(unsigned char)(d) << 24 | \
+	(uint64_t)(unsigned char)(e) << 32 | (uint64_t)(unsigned char)(f) << 40 | \
+	(uint64_t)(unsigned char)(g) << 48 | (uint64_t)(unsigned char)(h) << 56)
+
 /* Length of a leading "2025-05-01T05:34:57.9237309Z " stamp, or 0. */
 size_t
 clean_timestamp_len(const char *s, size_t len)
 {
+	/* "dddd-dd-ddTdd:dd" in two words; 0xff marks an exact byte. */
+	static const uint64_t want0 = W8('0', '0', '0', '0', '-', '0', '0', '-');
+	static const uint64_t exact0 = W8(0, 0, 0, 0, 0x7f, 0, 0, 0x7f);
+	static const uint64_t want1 = W8('0', '0', 'T', '0', '0', ':', '0', '0');
+	static const uint64_t exact1 = W8(0, 0, 0x7f, 0, 0, 0x7f, 0, 0);
 	const unsigned char *u = (const unsigned char *)s;
 	size_t	 i;
 
 	/* Cheap rejection first: most lines are not stamped at all. */
 	if (len < 21 || u[4] != '-' || u[10] != 'T' || u[13] != ':')
 		return 0;
-	if (!is_digit(u[0]) || !is_digit(u[1]) || !is_digit(u[2]) ||
-	    !is_digit(u[3]) || !is_digit(u[5]) || !is_digit(u[6]) ||
-	    u[7] != '-' || !is_digit(u[8]) || !is_digit(u[9]) ||
-	    !is_digit(u[11]) || !is_digit(u[12]) || !is_digit(u[14]) ||
-	    !is_digit(u[15]) || u[16] != ':' || !is_digit(u[17]) ||
-	    !is_digit(u[18]))
+	if ((misfit8(u, want0, exact0) | misfit8(u + 8, want1, exact1)) != 0 ||
+	    u[16] != ':' || !is_digit(u[17]) || !is_digit(u[18]))
 		return 0;
 	i = 19;
 	if (s[i] == '.' || s[i] == ',') {
@@ -99,10 +124,10 @@ ansi_len(const char *s, size_t len)
 /*
  * A build-tool or worker prefix: "[gw3] " or "name> " where name is a
  * package-ish token ("python3.13t-cython").  Returns the prefix length and
- * sets the channel to the name.
+ * sets the channel to the name, or returns 0.
  */
-static size_t
-channel_prefix(const char *s, size_t len, const char **ch, size_t *chlen)
+size_t
+clean_channel_prefix(const char *s, size_t len, const char **ch, size_t *chlen)
 {
 	size_t	i;
 
@@ -133,6 +158,14 @@ channel_prefix(const char *s, size_t len, const char **ch, size_t *chlen)
 			return 0;
 	}
 	return 0;
+}
+
+/* Does s start with pytest's "E   " failure-detail prefix? */
+int
+clean_failure_prefix(const char *s, size_t len)
+{
+	return len >= 4 && s[0] == 'E' && s[1] == ' ' && s[2] == ' ' &&
+	    s[3] == ' ';
 }
 
 /*
@@ -210,7 +243,7 @@ clean_line(const char *in, size_t len, char *out, const char **channel,
 	skip = 0;
 	do {
 		again = 0;
-		n = channel_prefix(out + skip, o - skip, channel, channel_len);
+		n = clean_channel_prefix(out + skip, o - skip, channel, channel_len);
 		if (n != 0 && *channel_len > 0) {
 			/*
 			 * Channel must point at stable input bytes.  A line
@@ -226,8 +259,7 @@ clean_line(const char *in, size_t len, char *out, const char **channel,
 			again = 1;
 		}
 		/* pytest's "E   " failure-detail prefix. */
-		if (o - skip >= 4 && out[skip] == 'E' && out[skip + 1] == ' ' &&
-		    out[skip + 2] == ' ' && out[skip + 3] == ' ') {
+		if (clean_failure_prefix(out + skip, o - skip)) {
 			skip += 1;
 			while (skip < o && out[skip] == ' ')
 				skip++;

@@ -285,7 +285,7 @@ scan_source(struct scan *sc, const char *path)
 	if (sc->rs != NULL)
 		ruleset_begin_source(sc->rs);
 	p = parser_new(source_name(src), scan_report, sc);
-	source_set_skip(src, parser_can_skip, p);
+	source_set_skip(src, parser_skip, p);
 	if (sc->rs != NULL)
 		parser_set_line_hook(p, ruleset_line_hook(sc->rs));
 	while ((rc = source_next(src, &l, &cause)) == 1)

@@ -157,20 +157,26 @@ follow_report(struct report *r, void *arg)
 }
 
 /* Noise the parser can pass over: account for it, it is read. */
-static int
-follow_skip(void *arg, const char *raw, size_t len)
+static size_t
+follow_skip(void *arg, const char *buf, size_t n, uint64_t *lines)
 {
 	struct follow	*f = arg;
+	uint64_t	 used = f->pos - f->turn_start;
+	size_t		 adv;
 
-	/* Past the turn's budget: let the line through to end the turn. */
-	if (f->pos - f->turn_start >= FOLLOW_BUDGET ||
-	    !parser_can_skip(f->parser, raw, len))
+	/* Past the turn's budget: let a line through to end the turn. */
+	*lines = 0;
+	if (used >= FOLLOW_BUDGET)
 		return 0;
-	f->pos += len + 1;
-	f->line++;
+	if (n > FOLLOW_BUDGET - used)
+		n = (size_t)(FOLLOW_BUDGET - used);
+	if ((adv = parser_skip(f->parser, buf, n, lines)) == 0)
+		return 0;
+	f->pos += adv;
+	f->line += *lines;
 	f->safe = f->pos;
 	f->safe_line = f->line;
-	return 1;
+	return adv;
 }
 
 /* Back to the last committed point: the turn is undone. */

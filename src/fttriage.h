@@ -326,10 +326,14 @@ struct source *source_fdopen(int fd, const char *name);
 /* Returns 1 with a line, 0 at end of input, -1 on read error (cause). */
 int	 source_next(struct source *, struct line *, char **cause);
 int	 source_seek(struct source *, uint64_t offset, uint64_t line);
-/* Pass over lines for which skip(arg, raw, len) is 1 (counted, not
- * returned); lines cut for length or at end of input are never skipped. */
+/*
+ * Pass over lines nobody will look at: skip(arg, buf, n, &lines) gets the
+ * unread data and returns how many bytes of whole lines at its start to
+ * pass over, and their number in lines (counted, not returned).  Lines
+ * over FT_LINE_MAX and a last line without a newline are never offered.
+ */
 void	 source_set_skip(struct source *,
-	    int (*skip)(void *, const char *, size_t), void *arg);
+	    size_t (*skip)(void *, const char *, size_t, uint64_t *), void *arg);
 uint64_t source_skipped_lines(const struct source *);
 /* How far the source has been read: the byte offset just past the last
  * line returned or passed over, and that line's number. */
@@ -344,6 +348,9 @@ void	 source_close(struct source *);
 size_t	 clean_line(const char *in, size_t len, char *out,
 	    const char **channel, size_t *channel_len, int *binary);
 size_t	 clean_timestamp_len(const char *, size_t);
+size_t	 clean_channel_prefix(const char *, size_t, const char **channel,
+	    size_t *channel_len);
+int	 clean_failure_prefix(const char *, size_t);
 
 /* ------------------------------------------------------------------ */
 /* parse.c: log dialects -> reports (dispatch; one file per dialect).  */
@@ -361,6 +368,13 @@ struct line_hook {
 	 * every line must be shown to match().
 	 */
 	int	(*quiet)(void *arg, const char *raw, size_t len);
+	/*
+	 * With quiet: every line it does not call quiet contains one of
+	 * these (ASCII case ignored), so the scanner can look for them in a
+	 * whole block at once.  Valid while the hook is set.
+	 */
+	const char *const *literals;
+	size_t	 nliterals;
 };
 
 struct parser;
@@ -368,6 +382,9 @@ struct parser *parser_new(const char *source_name, report_cb, void *arg);
 void	 parser_set_line_hook(struct parser *, const struct line_hook *);
 void	 parser_feed(struct parser *, const struct line *);
 int	 parser_can_skip(void *parser, const char *raw, size_t len);
+/* Pass over the leading lines of noise in buf[0..n): bytes, *lines. */
+size_t	 parser_skip(void *parser, const char *buf, size_t n,
+	    uint64_t *lines);
 /* 1 when no stream has a report open or a fatal error waiting. */
 int	 parser_idle(const struct parser *);
 void	 parser_finish(struct parser *);      /* flush open reports */

@@ -36,8 +36,14 @@ json_strn(FILE *fp, const char *s, size_t len)
 			}
 			i++;
 		} else if (c < 0x80) {
-			fputc(c, fp);
-			i++;
+			/* A run of plain characters at once. */
+			size_t j = i + 1;
+
+			while (j < len && u[j] >= 0x20 && u[j] < 0x7f &&
+			    u[j] != '"' && u[j] != '\\')
+				j++;
+			fwrite(u + i, 1, j - i, fp);
+			i = j;
 		} else if ((n = utf8_seq_len(u + i, len - i)) == 0) {
 			fputs("\\ufffd", fp);
 			i++;

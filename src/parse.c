@@ -20,10 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
-#endif
-
 #include "fttriage.h"
 #include "parse.h"
 
@@ -47,7 +43,7 @@ struct chan {
 	struct report	*held;       /* a finished fatal error, lingering */
 	unsigned	 held_for;   /* lines seen since it finished */
 	char		*test;       /* pytest node id last seen */
-	uint64_t	 last_used;  /* line number, for eviction */
+	uint64_t	 last_used;  /* parser tick of last use, for eviction */
 	int		 draining;   /* passing over the frames of a cut report */
 };
 
@@ -62,6 +58,8 @@ struct parser {
 	struct chan		*chans[FT_CHANNELS_MAX];
 	size_t			 nchans;
 	uint64_t		 lines;
+	uint64_t		 tick;     /* orders streams by last use */
+	struct sieve		*sv;       /* finds lines worth looking at */
 };
 
 /* ---- helpers for the dialects ------------------------------------- */
@@ -183,16 +181,17 @@ find_node_id(const char *s, size_t len)
 }
 
 /*
- * Remember which test is running.  Recognised: a verbose pytest line that
+ * The test a line names, if it names one: a verbose pytest line that
  * starts with a node id ("tests/test_x.py::test_y PASSED"), a failure
- * section header ("____ test_y ____"), and CPython's regrtest progress
- * ("[10/14/1] test_logging").
+ * section header ("____ test_y ____"), or CPython's regrtest progress
+ * ("[10/14/1] test_logging").  Sets *name and *nlen and returns 1, or 0.
+ * The line is cleaned text with none of anchor.c's start anchors; only a
+ * line with a test anchor (ANCHOR_TEST) is asked.
  */
-static void
-track_test(struct chan *ch, const char *s, size_t len)
+static int
+test_span(const char *s, size_t len, const char **name, size_t *nlen)
 {
 	const char	*p, *end = s + len, *sp;
-	char		*t = NULL;
 
 	if (len > 6 && s[0] == '_' && s[1] == '_' && s[len - 1] == '_') {
 		p = s;
@@ -201,13 +200,18 @@ track_test(struct chan *ch, const char *s, size_t len)
 		if (p < end && *p == ' ') {
 			p++;
 			sp = memchr(p, ' ', (size_t)(end - p));
-			if (sp != NULL && sp > p && sp + 1 < end && sp[1] == '_')
-				t = xstrndup(p, (size_t)(sp - p));
+			if (sp != NULL && sp > p && sp + 1 < end && sp[1] == '_') {
+				*name = p;
+				*nlen = (size_t)(sp - p);
+				return 1;
+			}
 		}
 	} else if ((p = find_node_id(s, len > 200 ? 200 : len)) != NULL &&
 	    memchr(s, ' ', (size_t)(p - s)) == NULL) {
 		sp = memchr(p, ' ', (size_t)(end - p));
-		t = xstrndup(s, sp ? (size_t)(sp - s) : len);
+		*name = s;
+		*nlen = sp ? (size_t)(sp - s) : len;
+		return 1;
 	} else if (len > 8 && (p = memchr(s, '[', len > 60 ? 60 : len)) != NULL) {
 		/* regrtest: "0:00:51 load avg: 3.02 [10/14/1] test_x ..." */
 		const char *q = memchr(p, ']', (size_t)(end - p));
@@ -219,13 +223,28 @@ track_test(struct chan *ch, const char *s, size_t len)
 			sp = w;
 			while (sp < end && *sp != ' ')
 				sp++;
-			t = xstrndup(w, (size_t)(sp - w));
+			*name = w;
+			*nlen = (size_t)(sp - w);
+			return 1;
 		}
 	}
-	if (t != NULL) {
-		free(ch->test);
-		ch->test = t;
-	}
+	return 0;
+}
+
+/* Remember which test is running on a stream, if the line says. */
+static void
+track_test(struct chan *ch, const char *s, size_t len)
+{
+	const char	*name;
+	size_t		 nlen;
+
+	if (!test_span(s, len, &name, &nlen))
+		return;
+	if (ch->test != NULL && strlen(ch->test) == nlen &&
+	    memcmp(ch->test, name, nlen) == 0)
+		return;
+	free(ch->test);
+	ch->test = xstrndup(name, nlen);
 }
 
 /* ---- emitting ------------------------------------------------------ */
@@ -391,220 +410,147 @@ chan_get(struct parser *p, const char *key, size_t keylen)
 	return ch;
 }
 
-/* ---- the idle-line prefilter --------------------------------------- */
-
-/*
- * Most lines of a CI log are noise that every dialect's start function
- * would reject.  Each line a dialect can start on contains an anchor
- * (checked against every start function): "Sanitizer" in every sanitizer
- * header, '#' and a digit or space in frames, ": error", ": fatal error",
- * and ": runtime error" from compilers and UBSan, "GIL" in the GIL
- * events, "Fatal Python error" and "Windows fatal exception" anywhere in a
- * line; and at the start of a line, the first word of CPython's, gdb's and
- * threading's headers.  The pytest markers track_test looks for are
- * anchors of their own.  Lines with no anchor skip the dialects; a vector
- * scan for the seven anchor bytes keeps that test near memchr's speed.
- */
-#define ANCHOR_START 1   /* a dialect may start here */
-#define ANCHOR_TEST  2   /* track_test may learn from it */
-#define ANCHOR_RAW   4   /* raw text: control bytes or a '>' prefix */
-
-/* The anchor at s[i] (s[i] is one of the seven bytes), as ANCHOR_* bits. */
+/* Does a noise line have a test anchor?  (As line_anchors would say.) */
 static int
-anchor_at(const char *s, size_t len, size_t i)
+test_anchor(const char *s, size_t len)
 {
-	size_t	rest = len - i;
+	const char *b = skip_ws(s, s + len);
 
-	switch (s[i]) {
-	case '#':
-		return rest > 1 && ((s[i + 1] >= '0' && s[i + 1] <= '9') ||
-		    s[i + 1] == ' ') ? ANCHOR_START : 0;
-	case 'z':
-		return i >= 6 && rest >= 3 && memcmp(s + i - 6, "Sanitizer", 9) == 0 ?
-		    ANCHOR_START : 0;
-	case 'F':
-		return rest >= 18 && memcmp(s + i, "Fatal Python error", 18) == 0 ?
-		    ANCHOR_START : 0;
-	case 'W':
-		return rest >= 23 &&
-		    memcmp(s + i, "Windows fatal exception", 23) == 0 ?
-		    ANCHOR_START : 0;
-	case 'G':
-		return rest >= 3 && s[i + 1] == 'I' && s[i + 2] == 'L' ?
-		    ANCHOR_START : 0;
-	case ']':
-		return rest >= 7 && memcmp(s + i, "] test_", 7) == 0 ?
-		    ANCHOR_TEST : 0;
-	case ':':
-		if (rest >= 2 && s[i + 1] == ':')
-			return i >= 3 && memcmp(s + i - 3, ".py", 3) == 0 ?
-			    ANCHOR_TEST : 0;
-		if (rest >= 7 && s[i + 1] == ' ' && (s[i + 2] == 'e' ||
-		    s[i + 2] == 'f' || s[i + 2] == 'r' || s[i + 2] == 'A'))
-			return ((rest >= 7 && memcmp(s + i, ": error", 7) == 0) ||
-			    (rest >= 13 && memcmp(s + i, ": fatal error", 13) == 0) ||
-			    (rest >= 15 && memcmp(s + i, ": runtime error", 15) == 0) ||
-			    (rest >= 12 && memcmp(s + i, ": Assertion ", 12) == 0)) ?
-			    ANCHOR_START : 0;
-		return 0;
-	}
-	return 0;
-}
-
-#define STARTS(s, n, lit) ((n) >= sizeof(lit) - 1 && \
-	memcmp((s), (lit), sizeof(lit) - 1) == 0)
-
-/* Header words that count only at the start of a line. */
-static int
-bol_anchor(const char *s, size_t n)
-{
-	switch (s[0]) {
-	case 'T':
-		return STARTS(s, n, "Thread ") || STARTS(s, n, "Timeout (");
-	case 'C':
-		return STARTS(s, n, "Current thread");
-	case 'S':
-		return STARTS(s, n, "Stack (most recent");
-	case 'P':
-		return STARTS(s, n, "Program received") ||
-		    STARTS(s, n, "Program terminated");
-	case 'E':
-		return STARTS(s, n, "Exception in thread");
-	case 'e':
-		return STARTS(s, n, "error[E");
-	}
-	return 0;   /* "frame #", "thread #" are found by their '#' */
-}
-
-/*
- * ANCHOR_* bits for a line.  With raw set, the line has not been cleaned:
- * control bytes and '>' (a stream prefix) are reported as ANCHOR_RAW.
- */
-static int
-line_anchors(const char *s, size_t len, int raw)
-{
-	size_t	 i = 0, b;
-	int	 found = 0;
-
-	for (b = 0; b < len && s[b] == ' '; b++)
-		;
-	if (b < len) {
-		if (s[b] == '_' && len - b >= 3 && s[b + 1] == '_' &&
-		    s[b + 2] == '_')
-			found |= ANCHOR_TEST;
-		if (bol_anchor(s + b, len - b))
-			return found | ANCHOR_START;
-	}
-#if defined(__SSE2__)
-	{
-		/*
-		 * Candidates are anchor bytes followed by the byte anchor_at
-		 * wants next ('#' and a digit or space, "ze" of Sanitizer,
-		 * "Fa", "Wi", "GI", "] ", ": " or "::"), so that the ':' and
-		 * capitals of ordinary text rarely reach anchor_at.  Reading
-		 * one byte ahead needs 17 bytes in the line; the last block
-		 * is read overlapping the one before (its bytes already seen
-		 * are masked off) rather than byte by byte.
-		 */
-		const __m128i c1 = _mm_set1_epi8('#'), c2 = _mm_set1_epi8('z');
-		const __m128i c3 = _mm_set1_epi8('F'), c4 = _mm_set1_epi8('W');
-		const __m128i c5 = _mm_set1_epi8('G'), c6 = _mm_set1_epi8(':');
-		const __m128i c7 = _mm_set1_epi8(']'), gt = _mm_set1_epi8('>');
-		const __m128i sp = _mm_set1_epi8(0x20), del = _mm_set1_epi8(0x7f);
-		const __m128i n1 = _mm_set1_epi8('e'), n3 = _mm_set1_epi8('a');
-		const __m128i n4 = _mm_set1_epi8('i'), n5 = _mm_set1_epi8('I');
-		const __m128i d0 = _mm_set1_epi8('0'), d9 = _mm_set1_epi8('9');
-
-		while (len >= 17 && i < len - 1) {
-			size_t	 at = i + 17 <= len ? i : len - 17;
-			__m128i	 v = _mm_loadu_si128((const __m128i *)(s + at));
-			__m128i	 w = _mm_loadu_si128((const __m128i *)(s + at + 1));
-			__m128i	 m, wsp, wdig;
-			unsigned bits;
-
-			if (raw) {
-				/* v < 0x20 (unsigned), v == 0x7f, or '>' */
-				m = _mm_andnot_si128(_mm_cmpeq_epi8(v, sp),
-				    _mm_cmpeq_epi8(_mm_max_epu8(v, sp), sp));
-				m = _mm_or_si128(m, _mm_or_si128(
-				    _mm_cmpeq_epi8(v, del), _mm_cmpeq_epi8(v, gt)));
-				if (_mm_movemask_epi8(m) != 0)
-					return found | ANCHOR_RAW;
-			}
-			wsp = _mm_cmpeq_epi8(w, sp);
-			wdig = _mm_and_si128(
-			    _mm_cmpeq_epi8(_mm_max_epu8(w, d0), w),
-			    _mm_cmpeq_epi8(_mm_min_epu8(w, d9), w));
-			m = _mm_or_si128(
-			    _mm_and_si128(_mm_cmpeq_epi8(v, c1),
-			    _mm_or_si128(wsp, wdig)),
-			    _mm_and_si128(_mm_cmpeq_epi8(v, c2),
-			    _mm_cmpeq_epi8(w, n1)));
-			m = _mm_or_si128(m, _mm_or_si128(
-			    _mm_and_si128(_mm_cmpeq_epi8(v, c3),
-			    _mm_cmpeq_epi8(w, n3)),
-			    _mm_and_si128(_mm_cmpeq_epi8(v, c4),
-			    _mm_cmpeq_epi8(w, n4))));
-			m = _mm_or_si128(m, _mm_or_si128(
-			    _mm_and_si128(_mm_cmpeq_epi8(v, c5),
-			    _mm_cmpeq_epi8(w, n5)),
-			    _mm_and_si128(_mm_cmpeq_epi8(v, c7), wsp)));
-			m = _mm_or_si128(m, _mm_and_si128(_mm_cmpeq_epi8(v, c6),
-			    _mm_or_si128(wsp, _mm_cmpeq_epi8(w, c6))));
-			bits = (unsigned)_mm_movemask_epi8(m) &
-			    ~((1U << (i - at)) - 1);
-			while (bits != 0) {
-				size_t j = at + (size_t)__builtin_ctz(bits);
-
-				found |= anchor_at(s, len, j);
-				if (found & ANCHOR_START)
-					return found;
-				bits &= bits - 1;
-			}
-			i = at + 16;
-		}
-	}
-#endif
-	for (; i < len; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (raw && (c < 0x20 || c == 0x7f || c == '>'))
-			return found | ANCHOR_RAW;
-		switch (c) {
-		case '#': case 'z': case 'F': case 'W': case 'G': case ':':
-		case ']':
-			found |= anchor_at(s, len, i);
-			if (found & ANCHOR_START)
-				return found;
-		}
-	}
-	return found;
+	return ((size_t)(s + len - b) >= 3 && memcmp(b, "___", 3) == 0) ||
+	    find_node_id(s, len) != NULL ||
+	    memmem(s, len, "] test_", 7) != NULL;
 }
 
 /*
  * Can a raw line (before cleaning) be passed over?  Only when no stream
  * has a report open or a fatal error waiting, no line rule wants it, and
- * the line has no control byte (cleaning would change it), no '>' or
- * leading '[' or "E " (a prefix could hide its start), and no anchor.  A
- * line that passes cannot change anything.
+ * the line has no control byte (cleaning would change it), no "> " (a
+ * stream prefix may end there), and no anchor but a test's.  A line may
+ * carry one xdist worker prefix ("[gw1] "); what follows it is judged.
+ * The test the line names, if any, is learnt for its stream, as feeding it
+ * would; the line changes nothing else.  With quiet set, the caller knows
+ * the line holds no byte an anchor or a rule's literal starts with.
  */
+static int
+skip_line(struct parser *p, const char *raw, size_t len, int quiet)
+{
+	const char	*s, *key = NULL;
+	size_t		 t, n, keylen = 0, pre;
+	int		 anchors = 0;
+	struct chan	*ch;
+
+	if (p->busy || len > FT_LINE_MAX)
+		return 0;
+	t = clean_timestamp_len(raw, len);
+	s = raw + t;
+	n = len - t;
+	if (n > 0 && s[0] == '[' &&
+	    (pre = clean_channel_prefix(s, n, &key, &keylen)) != 0) {
+		s += pre;
+		n -= pre;
+		/* Another prefix behind it: let cleaning sort them out. */
+		if (n > 0 && (clean_failure_prefix(s, n) || (s[0] == '[' &&
+		    clean_channel_prefix(s, n, &key, &keylen) != 0)))
+			return 0;
+	} else if (line_head(raw, len) != 0)
+		return 0;
+	if (!quiet) {
+		anchors = line_anchors(s, n, 1);
+		if ((anchors & ~ANCHOR_TEST) != 0)
+			return 0;
+		/* Last: a line kept for the checks above meets the hook. */
+		if (p->have_hook && (p->hook.quiet == NULL ||
+		    !p->hook.quiet(p->hook.arg, raw, len)))
+			return 0;
+	} else {
+		const char *b = skip_ws(s, s + n);
+
+		if (b < s + n && bol_anchor(b, (size_t)(s + n - b)))
+			return 0;
+		if (test_anchor(s, n))
+			anchors = ANCHOR_TEST;
+	}
+	if (keylen > 0) {
+		ch = chan_get(p, key, keylen);
+		ch->last_used = ++p->tick;
+	} else
+		ch = p->chans[0];
+	if (anchors & ANCHOR_TEST)
+		track_test(ch, s, trim_len(s, n));
+	return 1;
+}
+
 int
 parser_can_skip(void *arg, const char *raw, size_t len)
 {
-	struct parser	*p = arg;
-	size_t		 t;
+	return skip_line(arg, raw, len, 0);
+}
 
-	if (p->busy)
+/*
+ * The sieve passed over s[0..n), whole lines of noise: learn the running
+ * test from the last of them that names one, as feeding them all would.
+ */
+static void
+learn_test(struct parser *p, const char *s, size_t n)
+{
+	const char	*ls, *le = s + n - 1;   /* le: a line's newline */
+	size_t		 t, len;
+
+	while (le >= s) {
+		ls = le > s ? memrchr(s, '\n', (size_t)(le - s)) : NULL;
+		ls = ls != NULL ? ls + 1 : s;
+		t = clean_timestamp_len(ls, (size_t)(le - ls));
+		len = trim_len(ls + t, (size_t)(le - ls) - t);
+		if (test_anchor(ls + t, len)) {
+			const char	*name;
+			size_t		 nlen;
+
+			if (test_span(ls + t, len, &name, &nlen)) {
+				track_test(p->chans[0], ls + t, len);
+				return;
+			}
+		}
+		le = ls - 1;
+	}
+}
+
+/*
+ * Pass over the noise at the start of buf[0..n): the whole lines that
+ * parser_can_skip would pass over one by one.  Returns how many bytes, and
+ * the number of lines in *lines.  The sieve finds the lines worth a look;
+ * each of those is judged exactly.
+ */
+size_t
+parser_skip(void *arg, const char *buf, size_t n, uint64_t *lines)
+{
+	struct parser	*p = arg;
+	const char	*last, *nl;
+	size_t		 pos = 0, c;
+	uint64_t	 k;
+	int		 why;
+
+	*lines = 0;
+	/* A hook that cannot say which lines are quiet sees every line. */
+	if (p->busy || n == 0 || (p->have_hook && p->hook.quiet == NULL) ||
+	    (last = memrchr(buf, '\n', n)) == NULL)
 		return 0;
-	t = clean_timestamp_len(raw, len);
-	if (t < len && (raw[t] == '[' || (raw[t] == 'E' && t + 1 < len &&
-	    raw[t + 1] == ' ')))
-		return 0;
-	if (line_anchors(raw + t, len - t, 1) != 0)
-		return 0;
-	/* Last: a line kept for the checks above meets the hook anyway. */
-	return !p->have_hook || (p->hook.quiet != NULL &&
-	    p->hook.quiet(p->hook.arg, raw, len));
+	n = (size_t)(last - buf) + 1;
+	while (pos < n) {
+		c = pos + sieve_next(p->sv, buf + pos, n - pos, &k, &why);
+		*lines += k;
+		if (c > pos)
+			learn_test(p, buf + pos, c - pos);
+		pos = c;
+		if (pos == n)
+			break;
+		nl = memchr(buf + pos, '\n', n - pos);
+		if (!skip_line(p, buf + pos, (size_t)(nl - (buf + pos)),
+		    why == SIEVE_HEAD))
+			break;
+		(*lines)++;
+		pos = (size_t)(nl - buf) + 1;
+	}
+	return pos;
 }
 
 /* ---- feeding ------------------------------------------------------- */
@@ -678,7 +624,7 @@ feed_chan(struct parser *p, struct chan *ch, const struct line *l)
 	enum pstep	 step;
 	int		 anchors;
 
-	ch->last_used = l->number;
+	ch->last_used = ++p->tick;
 	if (ch->draining) {
 		if (line_is_any_frame(l->text, l->len))
 			return;
@@ -761,6 +707,7 @@ parser_new(const char *source_name, report_cb cb, void *arg)
 	p->default_pid = pid_from_name(path_basename(source_name));
 	p->cb = cb;
 	p->arg = arg;
+	p->sv = sieve_new(FT_LINE_MAX);
 	chan_get(p, NULL, 0);
 	return p;
 }
@@ -771,10 +718,12 @@ parser_set_line_hook(struct parser *p, const struct line_hook *h)
 {
 	if (h == NULL || h->match == NULL) {
 		p->have_hook = 0;
+		sieve_set_literals(p->sv, NULL, 0);
 		return;
 	}
 	p->hook = *h;
 	p->have_hook = 1;
+	sieve_set_literals(p->sv, h->literals, h->nliterals);
 }
 
 /* Feed one cleaned line. */
@@ -817,6 +766,7 @@ parser_free(struct parser *p)
 		return;
 	for (i = 0; i < p->nchans; i++)
 		chan_free(p->chans[i]);
+	sieve_free(p->sv);
 	free(p->name);
 	free(p);
 }

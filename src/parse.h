@@ -45,6 +45,25 @@ struct pstate {
 	uint64_t		 last_line;
 };
 
+/* anchor.c: which lines a dialect may start on. */
+#define ANCHOR_START 1   /* a dialect may start here */
+#define ANCHOR_TEST  2   /* the running test may be learnt from it */
+#define ANCHOR_RAW   4   /* raw text: control bytes, a possible prefix */
+int	 line_anchors(const char *, size_t, int raw);
+int	 line_head(const char *raw, size_t);
+int	 bol_anchor(const char *, size_t);
+
+/* sieve.c: candidate lines of a block. */
+struct sieve;
+struct sieve *sieve_new(size_t max_line);
+void	 sieve_free(struct sieve *);
+void	 sieve_set_literals(struct sieve *, const char *const *, size_t);
+int	 sieve_use(struct sieve *, const char *impl);
+#define SIEVE_HEAD  1    /* stopped by a line's head or length only */
+#define SIEVE_BYTES 2    /* stopped by something inside the line */
+size_t	 sieve_next(const struct sieve *, const char *, size_t,
+	    uint64_t *lines, int *why);
+
 /* parse.c helpers for dialects. */
 struct stack *ps_stack(struct pstate *);
 struct stack *ps_open_stack(struct pstate *, enum stack_role, const char *,

@@ -37,6 +37,7 @@ struct prefilter {
 	size_t		 window;	/* 0 before build or when empty */
 	unsigned char	 shift[PF_HASH_SIZE];
 	size_t		 bucket[PF_HASH_SIZE];
+	const char	**texts;	/* the folded literals, for callers */
 	unsigned	*seen;		/* per id: stamp of the last scan */
 	size_t		 nseen;
 	unsigned	 stamp;
@@ -84,6 +85,7 @@ prefilter_free(struct prefilter *pf)
 	for (i = 0; i < pf->nlits; i++)
 		free(pf->lits[i].text);
 	free(pf->lits);
+	free(pf->texts);
 	free(pf->seen);
 	free(pf);
 }
@@ -99,9 +101,10 @@ prefilter_add(struct prefilter *pf, const char *lit, unsigned id)
 		return;
 	pf->lits = xreallocarray(pf->lits, pf->nlits + 1, sizeof *pf->lits);
 	l = &pf->lits[pf->nlits++];
-	l->text = xmalloc(len);
+	l->text = xmalloc(len + 1);
 	for (i = 0; i < len; i++)
 		l->text[i] = fold[(unsigned char)lit[i]];
+	l->text[len] = '\0';
 	l->len = len;
 	l->id = id;
 	if (id >= pf->nseen) {
@@ -123,6 +126,10 @@ prefilter_build(struct prefilter *pf)
 		if (pf->lits[i].len < m)
 			m = pf->lits[i].len;
 	pf->window = pf->nlits == 0 ? 0 : m;
+	free(pf->texts);
+	pf->texts = xreallocarray(NULL, pf->nlits + 1, sizeof *pf->texts);
+	for (i = 0; i < pf->nlits; i++)
+		pf->texts[i] = (const char *)pf->lits[i].text;
 	/* prefilter_add keeps only literals of PF_BLOCK bytes or more. */
 	for (h = 0; h < PF_HASH_SIZE; h++) {
 		pf->shift[h] = (unsigned char)(m - PF_BLOCK + 1);
@@ -140,6 +147,18 @@ prefilter_build(struct prefilter *pf)
 		pf->lits[i].next = pf->bucket[h];
 		pf->bucket[h] = i;
 	}
+}
+
+/*
+ * The literals searched for, case folded (ASCII lower case), after
+ * prefilter_build: prefilter_scan finds something only in a line that
+ * holds one of them.  Valid until the next build or prefilter_free.
+ */
+const char *const *
+prefilter_literals(const struct prefilter *pf, size_t *n)
+{
+	*n = pf->texts != NULL ? pf->nlits : 0;
+	return pf->texts;
 }
 
 static int

@@ -60,8 +60,15 @@ frame_effective_class(const struct frame *f)
 		"libgcc_s", "libm.so", "libdl.so", "libc++", "libsystem_",
 		"libdyld", "ntdll", "KERNEL32", "ucrtbase"
 	};
+	static struct {
+		char		 module[128];
+		char		 path[512];
+		enum frame_class cls;
+		int		 valid;
+	} memo;
 	const char	*m = f->module != NULL ? f->module : f->module_path;
 	const char	*fn = f->function;
+	enum frame_class cls;
 	size_t		 i;
 
 	if (f->cls != FC_UNKNOWN)
@@ -78,23 +85,41 @@ frame_effective_class(const struct frame *f)
 		return FC_UNKNOWN;
 	}
 	m = path_basename(m);
-	for (i = 0; i < nitems(sanitizer); i++)
+	/* Frames come in runs of one module: remember the last answer. */
+	if (memo.valid && strcmp(memo.module, m) == 0 &&
+	    strcmp(memo.path, f->module_path != NULL ? f->module_path : "") == 0)
+		return memo.cls;
+	cls = FC_UNKNOWN;
+	for (i = 0; i < nitems(sanitizer) && cls == FC_UNKNOWN; i++)
 		if (has(m, sanitizer[i]))
-			return FC_SANITIZER;
-	for (i = 0; i < nitems(libc); i++)
+			cls = FC_SANITIZER;
+	for (i = 0; i < nitems(libc) && cls == FC_UNKNOWN; i++)
 		if (has(m, libc[i]))
-			return FC_LIBC;
-	if (has(m, "libpython") || strncmp(m, "python", 6) == 0 ||
+			cls = FC_LIBC;
+	if (cls != FC_UNKNOWN)
+		;
+	else if (has(m, "libpython") || strncmp(m, "python", 6) == 0 ||
 	    strncmp(m, "Python", 6) == 0)
-		return FC_INTERPRETER;
-	if (has(f->module_path, "lib-dynload/"))
-		return FC_STDLIB_EXT;
-	if (has(m, ".cpython-") || has(m, ".abi3.") || has(m, ".abi3t.") ||
+		cls = FC_INTERPRETER;
+	else if (has(f->module_path, "lib-dynload/"))
+		cls = FC_STDLIB_EXT;
+	else if (has(m, ".cpython-") || has(m, ".abi3.") || has(m, ".abi3t.") ||
 	    has(m, ".pyd"))
-		return FC_EXTENSION;
-	if (has(m, ".so") || has(m, ".dylib") || has(m, ".dll"))
-		return FC_LIBRARY;
-	return FC_UNKNOWN;
+		cls = FC_EXTENSION;
+	else if (has(m, ".so") || has(m, ".dylib") || has(m, ".dll"))
+		cls = FC_LIBRARY;
+	if (strlen(m) < sizeof memo.module && (f->module_path == NULL ||
+	    strlen(f->module_path) < sizeof memo.path)) {
+		memcpy(memo.module, m, strlen(m) + 1);
+		if (f->module_path != NULL)
+			memcpy(memo.path, f->module_path,
+			    strlen(f->module_path) + 1);
+		else
+			memo.path[0] = '\0';
+		memo.cls = cls;
+		memo.valid = 1;
+	}
+	return cls;
 }
 
 /* The culprit frame, or a guess: the first extension frame of the report. */
@@ -517,6 +542,7 @@ ruleset_prepare(struct ruleset *rs)
 			    (unsigned)i);
 	}
 	prefilter_build(rs->pf);
+	rs->hook.literals = prefilter_literals(rs->pf, &rs->hook.nliterals);
 	free(rs->cand);
 	rs->cand_max = rs->nrules > 0 ? rs->nrules : 1;
 	rs->cand = xreallocarray(NULL, rs->cand_max, sizeof *rs->cand);

@@ -43,6 +43,7 @@ struct prefilter *prefilter_new(void);
 void		 prefilter_free(struct prefilter *);
 void		 prefilter_add(struct prefilter *, const char *, unsigned);
 void		 prefilter_build(struct prefilter *);
+const char *const *prefilter_literals(const struct prefilter *, size_t *);
 size_t		 prefilter_scan(struct prefilter *, const char *, size_t,
 		    unsigned *, size_t);
 

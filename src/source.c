@@ -35,7 +35,7 @@ struct source {
 	uint64_t	 cut_lines;
 	uint64_t	 binary_lines;
 	uint64_t	 skipped_lines;
-	int		(*skip)(void *, const char *, size_t);
+	size_t		(*skip)(void *, const char *, size_t, uint64_t *);
 	void		*skip_arg;
 };
 
@@ -116,8 +116,8 @@ source_binary_lines(const struct source *s)
 }
 
 void
-source_set_skip(struct source *s, int (*skip)(void *, const char *, size_t),
-    void *arg)
+source_set_skip(struct source *s,
+    size_t (*skip)(void *, const char *, size_t, uint64_t *), void *arg)
 {
 	s->skip = skip;
 	s->skip_arg = arg;
@@ -209,10 +209,22 @@ source_next(struct source *s, struct line *l, char **cause)
 {
 	const char	*nl;
 	size_t		 avail, len, adv;
-	int		 binary, partial = 0;
+	int		 binary, partial = 0, asked = 0;
+	uint64_t	 n;
 
 	for (;;) {
 		avail = s->end - s->start;
+		if (!s->skipping && s->skip != NULL && !asked && avail > 0) {
+			/* Noise nobody will look at: count it, move on.  Ask
+			 * again only once more data is read. */
+			asked = 1;
+			adv = s->skip(s->skip_arg, s->block + s->start, avail, &n);
+			s->lineno += n;
+			s->skipped_lines += n;
+			s->offset += adv;
+			s->start += adv;
+			avail -= adv;
+		}
 		nl = avail ? memchr(s->block + s->start, '\n', avail) : NULL;
 		if (s->skipping) {
 			/* Discard the rest of an over-long line. */
@@ -233,15 +245,6 @@ source_next(struct source *s, struct line *l, char **cause)
 		}
 		if (nl != NULL) {
 			len = (size_t)(nl - (s->block + s->start));
-			if (s->skip != NULL && len <= FT_LINE_MAX &&
-			    s->skip(s->skip_arg, s->block + s->start, len)) {
-				/* Noise nobody will look at: count it, move on. */
-				s->lineno++;
-				s->skipped_lines++;
-				s->offset += len + 1;
-				s->start += len + 1;
-				continue;
-			}
 			if (len > FT_LINE_MAX) {
 				len = FT_LINE_MAX;
 				adv = FT_LINE_MAX;
@@ -264,6 +267,7 @@ source_next(struct source *s, struct line *l, char **cause)
 		}
 		if (source_fill(s, cause) != 0)
 			return -1;
+		asked = 0;
 	}
 
 	memset(l, 0, sizeof *l);
