@@ -218,7 +218,14 @@ line_anchors(const char *s, size_t len, int raw)
 int
 line_head(const char *s, size_t len)
 {
-	size_t		 t = clean_timestamp_len(s, len), b, chlen;
+	return line_head_after(s, len, clean_timestamp_len(s, len));
+}
+
+/* line_head() when the timestamp is known to be t bytes long. */
+int
+line_head_after(const char *s, size_t len, size_t t)
+{
+	size_t		 b, chlen;
 	const char	*ch;
 
 	if (t < len && ((s[t] == '[' &&

@@ -332,15 +332,59 @@ class_from_module(struct frame *f)
 	return FC__COUNT;  /* an executable: look further */
 }
 
+static enum frame_class class_from_file_uncached(struct frame *);
+
 /* Class from the source path; FC__COUNT when it does not decide. */
 static enum frame_class
 class_from_file(struct frame *f)
 {
-	const char	*file = f->file, *m;
-	size_t		 i;
+	/*
+	 * The same source files come up frame after frame: remember the
+	 * answers for recent ones (the globs are the costly part).
+	 */
+	static struct {
+		char		 file[256];
+		char		 package[64];
+		enum frame_class cls;
+		int		 has_package;
+	} memo[64];
+	const char	*file = f->file;
+	enum frame_class c;
+	size_t		 n, slot;
+	uint32_t	 h = 2166136261u;
 
 	if (file == NULL || *file == '\0')
 		return FC__COUNT;
+	for (n = 0; file[n] != '\0'; n++)
+		h = (h ^ (unsigned char)file[n]) * 16777619u;
+	slot = h % nitems(memo);
+	if (n < sizeof memo[slot].file && strcmp(memo[slot].file, file) == 0) {
+		if (memo[slot].has_package) {
+			free(f->package);
+			f->package = xstrdup(memo[slot].package);
+		}
+		return memo[slot].cls;
+	}
+	c = class_from_file_uncached(f);
+	if (n < sizeof memo[slot].file && (c != FC_STDLIB_EXT ||
+	    (f->package != NULL && strlen(f->package) <
+	    sizeof memo[slot].package))) {
+		memcpy(memo[slot].file, file, n + 1);
+		memo[slot].cls = c;
+		memo[slot].has_package = c == FC_STDLIB_EXT;
+		if (memo[slot].has_package)
+			memcpy(memo[slot].package, f->package,
+			    strlen(f->package) + 1);
+	}
+	return c;
+}
+
+static enum frame_class
+class_from_file_uncached(struct frame *f)
+{
+	const char	*file = f->file, *m;
+	size_t		 i;
+
 	if (glob_any(sanitizer_path_globs, nitems(sanitizer_path_globs), file))
 		return FC_SANITIZER;
 	if (glob_any(libc_path_globs, nitems(libc_path_globs), file))

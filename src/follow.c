@@ -158,7 +158,8 @@ follow_report(struct report *r, void *arg)
 
 /* Noise the parser can pass over: account for it, it is read. */
 static size_t
-follow_skip(void *arg, const char *buf, size_t n, uint64_t *lines)
+follow_skip(void *arg, const char *buf, size_t n, uint64_t gen, uint64_t line,
+    uint64_t *lines)
 {
 	struct follow	*f = arg;
 	uint64_t	 used = f->pos - f->turn_start;
@@ -170,7 +171,7 @@ follow_skip(void *arg, const char *buf, size_t n, uint64_t *lines)
 		return 0;
 	if (n > FOLLOW_BUDGET - used)
 		n = (size_t)(FOLLOW_BUDGET - used);
-	if ((adv = parser_skip(f->parser, buf, n, lines)) == 0)
+	if ((adv = parser_skip(f->parser, buf, n, gen, line, lines)) == 0)
 		return 0;
 	f->pos += adv;
 	f->line += *lines;

@@ -327,13 +327,15 @@ struct source *source_fdopen(int fd, const char *name);
 int	 source_next(struct source *, struct line *, char **cause);
 int	 source_seek(struct source *, uint64_t offset, uint64_t line);
 /*
- * Pass over lines nobody will look at: skip(arg, buf, n, &lines) gets the
- * unread data and returns how many bytes of whole lines at its start to
- * pass over, and their number in lines (counted, not returned).  Lines
- * over FT_LINE_MAX and a last line without a newline are never offered.
+ * Pass over lines nobody will look at: skip(arg, buf, n, gen, line, &lines)
+ * gets the unread data, a number that stays the same while those bytes
+ * stay where they are, and the number of lines before buf; it returns how
+ * many bytes of whole lines at its start to pass over, and their number
+ * in lines (counted, not returned).  It must not pass over a line longer
+ * than FT_LINE_MAX (those are cut).
  */
-void	 source_set_skip(struct source *,
-	    size_t (*skip)(void *, const char *, size_t, uint64_t *), void *arg);
+void	 source_set_skip(struct source *, size_t (*skip)(void *,
+	    const char *, size_t, uint64_t, uint64_t, uint64_t *), void *arg);
 uint64_t source_skipped_lines(const struct source *);
 /* How far the source has been read: the byte offset just past the last
  * line returned or passed over, and that line's number. */
@@ -384,7 +386,7 @@ void	 parser_feed(struct parser *, const struct line *);
 int	 parser_can_skip(void *parser, const char *raw, size_t len);
 /* Pass over the leading lines of noise in buf[0..n): bytes, *lines. */
 size_t	 parser_skip(void *parser, const char *buf, size_t n,
-	    uint64_t *lines);
+	    uint64_t gen, uint64_t line, uint64_t *lines);
 /* 1 when no stream has a report open or a fatal error waiting. */
 int	 parser_idle(const struct parser *);
 void	 parser_finish(struct parser *);      /* flush open reports */

@@ -7,52 +7,66 @@
  */
 #include "config.h"
 
-#include <inttypes.h>
 #include <string.h>
 
 #include "fttriage.h"
 #include "emit.h"
 
+/*
+ * Output goes a byte at a time through putc_unlocked, which writes into
+ * the stream's buffer without a call: JSON is mostly short strings, and a
+ * library call per string costs more than the string.  Nothing else
+ * writes to the stream at the same time.
+ */
+static inline void
+put(FILE *fp, const char *s, size_t n)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		putc_unlocked(s[i], fp);
+}
+
 void
 json_strn(FILE *fp, const char *s, size_t len)
 {
+	static const char hex[] = "0123456789abcdef";
 	const unsigned char *u = (const unsigned char *)s;
 	size_t	 i = 0, n;
 
-	fputc('"', fp);
+	putc_unlocked('"', fp);
 	while (i < len) {
 		unsigned char c = u[i];
 
-		if (c == '"' || c == '\\') {
-			fputc('\\', fp);
-			fputc(c, fp);
+		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+			putc_unlocked(c, fp);
+			i++;
+		} else if (c == '"' || c == '\\') {
+			putc_unlocked('\\', fp);
+			putc_unlocked(c, fp);
 			i++;
 		} else if (c < 0x20 || c == 0x7f) {
+			putc_unlocked('\\', fp);
 			switch (c) {
-			case '\n': fputs("\\n", fp); break;
-			case '\t': fputs("\\t", fp); break;
-			case '\r': fputs("\\r", fp); break;
-			default:   fprintf(fp, "\\u%04x", c); break;
+			case '\n': putc_unlocked('n', fp); break;
+			case '\t': putc_unlocked('t', fp); break;
+			case '\r': putc_unlocked('r', fp); break;
+			default:
+				put(fp, "u00", 3);
+				putc_unlocked(hex[c >> 4], fp);
+				putc_unlocked(hex[c & 15], fp);
+				break;
 			}
 			i++;
-		} else if (c < 0x80) {
-			/* A run of plain characters at once. */
-			size_t j = i + 1;
-
-			while (j < len && u[j] >= 0x20 && u[j] < 0x7f &&
-			    u[j] != '"' && u[j] != '\\')
-				j++;
-			fwrite(u + i, 1, j - i, fp);
-			i = j;
 		} else if ((n = utf8_seq_len(u + i, len - i)) == 0) {
-			fputs("\\ufffd", fp);
+			put(fp, "\\ufffd", 6);
 			i++;
 		} else {
-			fwrite(u + i, 1, n, fp);
+			put(fp, s + i, n);
 			i += n;
 		}
 	}
-	fputc('"', fp);
+	putc_unlocked('"', fp);
 }
 
 /* A string, or null for NULL. */
@@ -60,7 +74,7 @@ void
 json_str(FILE *fp, const char *s)
 {
 	if (s == NULL)
-		fputs("null", fp);
+		put(fp, "null", 4);
 	else
 		json_strn(fp, s, strlen(s));
 }
@@ -70,21 +84,40 @@ void
 json_key(FILE *fp, const char *key, int *first)
 {
 	if (!*first)
-		fputc(',', fp);
+		putc_unlocked(',', fp);
 	*first = 0;
 	json_str(fp, key);
-	fputc(':', fp);
+	putc_unlocked(':', fp);
 }
 
 void
 json_u64(FILE *fp, uint64_t v)
 {
-	fprintf(fp, "%" PRIu64, v);
+	char	 b[24];
+	size_t	 o = sizeof b;
+
+	do {
+		b[--o] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	put(fp, b + o, sizeof b - o);
 }
 
 /* 64-bit values as "0x..." strings: JSON numbers lose precision. */
 void
 json_hex(FILE *fp, uint64_t v)
 {
-	fprintf(fp, "\"0x%" PRIx64 "\"", v);
+	static const char hex[] = "0123456789abcdef";
+	char	 b[24];
+	size_t	 o = sizeof b;
+
+	b[--o] = '"';
+	do {
+		b[--o] = hex[v & 15];
+		v >>= 4;
+	} while (v != 0);
+	b[--o] = 'x';
+	b[--o] = '0';
+	b[--o] = '"';
+	put(fp, b + o, sizeof b - o);
 }

@@ -47,6 +47,19 @@ struct chan {
 	int		 draining;   /* passing over the frames of a cut report */
 };
 
+/* The sieve's hits in the source's buffer, judged one at a time. */
+struct sieved {
+	uint64_t		 gen;      /* the source's buffer; 0: none */
+	const char		*base;     /* where the search began */
+	uint64_t		 line;     /* lines before base */
+	size_t			 n;        /* bytes searched from base */
+	size_t			 done;     /* the hits are complete up to here */
+	uint64_t		 done_lines; /* newlines before done */
+	struct sieve_hit	 hits[4096];
+	size_t			 nhits;
+	size_t			 next;     /* the first hit not yet passed */
+};
+
 struct parser {
 	char			*name;
 	long			 default_pid;
@@ -60,6 +73,7 @@ struct parser {
 	uint64_t		 lines;
 	uint64_t		 tick;     /* orders streams by last use */
 	struct sieve		*sv;       /* finds lines worth looking at */
+	struct sieved		 sieved;   /* what it found in the buffer */
 };
 
 /* ---- helpers for the dialects ------------------------------------- */
@@ -463,11 +477,14 @@ skip_line(struct parser *p, const char *raw, size_t len, int quiet)
 		    !p->hook.quiet(p->hook.arg, raw, len)))
 			return 0;
 	} else {
-		const char *b = skip_ws(s, s + n);
+		const char	*b = skip_ws(s, s + n), *name;
+		size_t		 nlen;
 
 		if (b < s + n && bol_anchor(b, (size_t)(s + n - b)))
 			return 0;
-		if (test_anchor(s, n))
+		/* The cheaper test first: most lines name no test. */
+		n = trim_len(s, n);
+		if (test_span(s, n, &name, &nlen) && test_anchor(s, n))
 			anchors = ANCHOR_TEST;
 	}
 	if (keylen > 0) {
@@ -487,70 +504,110 @@ parser_can_skip(void *arg, const char *raw, size_t len)
 }
 
 /*
- * The sieve passed over s[0..n), whole lines of noise: learn the running
- * test from the last of them that names one, as feeding them all would.
+ * parser_skip passed over s[0..n), whole lines: learn the main stream's
+ * running test from the last of them that names one, as feeding them all
+ * would have.  Lines behind a worker prefix belong to other streams
+ * (skip_line told those).
  */
 static void
 learn_test(struct parser *p, const char *s, size_t n)
 {
 	const char	*ls, *le = s + n - 1;   /* le: a line's newline */
-	size_t		 t, len;
+	const char	*name, *key;
+	size_t		 t, len, nlen, keylen;
 
 	while (le >= s) {
 		ls = le > s ? memrchr(s, '\n', (size_t)(le - s)) : NULL;
 		ls = ls != NULL ? ls + 1 : s;
 		t = clean_timestamp_len(ls, (size_t)(le - ls));
 		len = trim_len(ls + t, (size_t)(le - ls) - t);
-		if (test_anchor(ls + t, len)) {
-			const char	*name;
-			size_t		 nlen;
-
-			if (test_span(ls + t, len, &name, &nlen)) {
-				track_test(p->chans[0], ls + t, len);
-				return;
-			}
+		if (!(len > 0 && ls[t] == '[' &&
+		    clean_channel_prefix(ls + t, len, &key, &keylen) != 0) &&
+		    test_span(ls + t, len, &name, &nlen) &&
+		    test_anchor(ls + t, len)) {
+			track_test(p->chans[0], ls + t, len);
+			return;
 		}
 		le = ls - 1;
 	}
 }
 
+/* Run the sieve over [from, end), whole lines; line is the line before. */
+static void
+sieve_from(struct parser *p, const char *from, const char *end, uint64_t gen,
+    uint64_t line)
+{
+	struct sieved	*c = &p->sieved;
+	size_t		 n = (size_t)(end - from);
+
+	/* Hits hold 32-bit offsets; a source's buffer is far smaller. */
+	if (n > UINT32_MAX)
+		n = UINT32_MAX;
+	c->gen = gen;
+	c->base = from;
+	c->line = line;
+	c->n = n;
+	c->nhits = sieve_scan(p->sv, from, n, c->hits, nitems(c->hits),
+	    &c->done, &c->done_lines);
+	c->next = 0;
+}
+
 /*
  * Pass over the noise at the start of buf[0..n): the whole lines that
  * parser_can_skip would pass over one by one.  Returns how many bytes, and
- * the number of lines in *lines.  The sieve finds the lines worth a look;
- * each of those is judged exactly.
+ * the number of lines in *lines.  The sieve finds the lines worth a look
+ * in the whole buffer at once; its hits are kept while the source says
+ * its buffer is the same (gen), and each is judged exactly when reached.
+ * line is the number of lines before buf.
  */
 size_t
-parser_skip(void *arg, const char *buf, size_t n, uint64_t *lines)
+parser_skip(void *arg, const char *buf, size_t n, uint64_t gen, uint64_t line,
+    uint64_t *lines)
 {
 	struct parser	*p = arg;
-	const char	*last, *nl;
-	size_t		 pos = 0, c;
-	uint64_t	 k;
-	int		 why;
+	struct sieved	*c = &p->sieved;
+	const char	*last, *nl, *pos = buf, *end, *hp;
+	uint64_t	 cur = line;
+	const struct sieve_hit *h;
 
 	*lines = 0;
 	/* A hook that cannot say which lines are quiet sees every line. */
 	if (p->busy || n == 0 || (p->have_hook && p->hook.quiet == NULL) ||
 	    (last = memrchr(buf, '\n', n)) == NULL)
 		return 0;
-	n = (size_t)(last - buf) + 1;
-	while (pos < n) {
-		c = pos + sieve_next(p->sv, buf + pos, n - pos, &k, &why);
-		*lines += k;
-		if (c > pos)
-			learn_test(p, buf + pos, c - pos);
-		pos = c;
-		if (pos == n)
+	end = last + 1;
+	if (c->gen != gen || gen == 0 || buf < c->base ||
+	    buf > c->base + c->done || c->base + c->n != end)
+		sieve_from(p, buf, end, gen, line);
+	for (;;) {
+		while (c->next < c->nhits && c->base + c->hits[c->next].off < pos)
+			c->next++;
+		if (c->next == c->nhits) {
+			if (c->done == c->n) {
+				/* The rest is noise. */
+				cur = c->line + c->done_lines;
+				pos = end;
+				break;
+			}
+			/* The hits filled up: look further. */
+			sieve_from(p, pos, end, gen, cur);
+			continue;
+		}
+		h = &c->hits[c->next];
+		hp = c->base + h->off;
+		cur = c->line + h->line;
+		pos = hp;
+		nl = memchr(hp, '\n', (size_t)(end - hp));
+		if (!skip_line(p, hp, (size_t)(nl - hp), h->why == SIEVE_HEAD))
 			break;
-		nl = memchr(buf + pos, '\n', n - pos);
-		if (!skip_line(p, buf + pos, (size_t)(nl - (buf + pos)),
-		    why == SIEVE_HEAD))
-			break;
-		(*lines)++;
-		pos = (size_t)(nl - buf) + 1;
+		cur++;
+		pos = nl + 1;
+		c->next++;
 	}
-	return pos;
+	*lines = cur - line;
+	if (pos > buf)
+		learn_test(p, buf, (size_t)(pos - buf));
+	return (size_t)(pos - buf);
 }
 
 /* ---- feeding ------------------------------------------------------- */

@@ -51,6 +51,7 @@ struct pstate {
 #define ANCHOR_RAW   4   /* raw text: control bytes, a possible prefix */
 int	 line_anchors(const char *, size_t, int raw);
 int	 line_head(const char *raw, size_t);
+int	 line_head_after(const char *raw, size_t, size_t stamp_len);
 int	 bol_anchor(const char *, size_t);
 
 /* sieve.c: candidate lines of a block. */
@@ -59,10 +60,15 @@ struct sieve *sieve_new(size_t max_line);
 void	 sieve_free(struct sieve *);
 void	 sieve_set_literals(struct sieve *, const char *const *, size_t);
 int	 sieve_use(struct sieve *, const char *impl);
-#define SIEVE_HEAD  1    /* stopped by a line's head or length only */
-#define SIEVE_BYTES 2    /* stopped by something inside the line */
-size_t	 sieve_next(const struct sieve *, const char *, size_t,
-	    uint64_t *lines, int *why);
+#define SIEVE_HEAD  1    /* a hit by its head or length only */
+#define SIEVE_BYTES 2    /* a hit by something inside the line */
+struct sieve_hit {
+	uint32_t	 off;        /* where the line starts */
+	uint32_t	 line;       /* newlines before it */
+	uint8_t		 why;        /* SIEVE_HEAD or SIEVE_BYTES */
+};
+size_t	 sieve_scan(struct sieve *, const char *, size_t,
+	    struct sieve_hit *, size_t max, size_t *done, uint64_t *lines);
 
 /* parse.c helpers for dialects. */
 struct stack *ps_stack(struct pstate *);

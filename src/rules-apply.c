@@ -24,6 +24,9 @@
 
 #define CAPTURE_MAX 200		/* bytes of a capture put into a fix */
 
+static void ruleset_prepare(struct ruleset *);
+static int line_rule(const struct rule *);
+
 /* What a rule's match captured, for its templates. */
 struct mctx {
 	const struct report	*r;
@@ -467,11 +470,26 @@ rules_apply(struct ruleset *rs, struct report *r)
 {
 	struct mctx	 c;
 	char		*fix;
-	size_t		 i;
+	size_t		 i, n;
 
 	if (r->kind != RK_EVENT)
 		rs->seen_kinds |= (uint64_t)1 << r->kind;
+	/*
+	 * A line rule can match a report's text only where one of its
+	 * literals is: one pass of the prefilter over the text says which.
+	 */
+	if (!rs->prepared)
+		ruleset_prepare(rs);
+	memset(rs->in_text, 0, rs->cand_max);
+	if (r->text != NULL) {
+		n = prefilter_scan(rs->pf, r->text, r->text_len, rs->cand,
+		    rs->cand_max);
+		for (i = 0; i < n; i++)
+			rs->in_text[rs->cand[i]] = 1;
+	}
 	for (i = 0; i < rs->nrules; i++) {
+		if (rs->is_line[i] && !rs->in_text[i])
+			continue;
 		if (!rule_match_ctx(rs->rules[i], r, &c))
 			continue;
 		fix = render(&c, rs->rules[i]->fix);
@@ -546,6 +564,12 @@ ruleset_prepare(struct ruleset *rs)
 	free(rs->cand);
 	rs->cand_max = rs->nrules > 0 ? rs->nrules : 1;
 	rs->cand = xreallocarray(NULL, rs->cand_max, sizeof *rs->cand);
+	free(rs->is_line);
+	free(rs->in_text);
+	rs->is_line = xcalloc(rs->cand_max, 1);
+	rs->in_text = xcalloc(rs->cand_max, 1);
+	for (i = 0; i < rs->nrules; i++)
+		rs->is_line[i] = (unsigned char)line_rule(rs->rules[i]);
 	rs->prepared = 1;
 }
 

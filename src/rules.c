@@ -157,6 +157,8 @@ ruleset_free(struct ruleset *rs)
 	free(rs->rules);
 	prefilter_free(rs->pf);
 	free(rs->cand);
+	free(rs->is_line);
+	free(rs->in_text);
 	buf_release(&rs->errors);
 	free(rs);
 }

@@ -111,6 +111,8 @@ struct ruleset {
 	struct prefilter *pf;
 	unsigned	*cand;		/* candidate rule indexes */
 	size_t		 cand_max;
+	unsigned char	*is_line;	/* per rule: the prefilter knows it */
+	unsigned char	*in_text;	/* per rule: its literal is in a text */
 	struct line_hook hook;
 	uint64_t	 lines;		/* lines offered to the hook */
 	uint64_t	 candidates;	/* lines the prefilter let through */

@@ -21,10 +21,13 @@
  * is all a sieve needs.  With AVX2 that is six table look-ups per 32 bytes.
  *
  * Literals: when every literal of the line rules is at least L bytes long,
- * any occurrence contains a whole g-byte word, g = min(8, (L + 1) / 2),
- * starting at a multiple of g from the start of the block.  Only those
- * words are looked up, in a bitmap of the hashes of every g-byte piece of
- * every literal, case folded as prefilter.c folds.
+ * take g = min(8, (L + 1) / 2).  Words of g bytes are read at every
+ * multiple of g from the start of the block, so the first word that
+ * starts inside an occurrence starts at one of its first g bytes and lies
+ * whole inside it.  Only the words read are looked up, in a bitmap of the
+ * hashes of the first g pieces of every literal (case folded as
+ * prefilter.c folds); a word that hits is confirmed by comparing the
+ * literals it may begin.
  *
  * Each implementation (portable, AVX2 chosen at run time) gives the same
  * answer for the same input; the unit test checks that they do, and that
@@ -44,8 +47,6 @@
 #include "parse.h"
 
 #define GRAM_BITS	18		/* a 32 KiB bitmap */
-/* Implementations mark an offset found by a byte with this bit. */
-#define SIEVE_BYTES_BIT	((size_t)1 << (sizeof(size_t) * 8 - 1))
 #define GRAM_MULT	0x9e3779b97f4a7c15ULL
 
 /*
@@ -67,6 +68,20 @@ static const struct sieve_pattern {
 	{ { ">", " ", NULL } },              /* a "pkg> " stream prefix */
 };
 
+/*
+ * The CI timestamp that starts most lines of a log, learnt from a line:
+ * a line whose first len bytes have digits and the same other bytes where
+ * it has them has a timestamp of the same length.
+ */
+struct stamp {
+	size_t		 len;		/* 0 until one is learnt */
+	uint32_t	 digits;	/* bit i: byte i is a digit */
+	uint32_t	 exact;		/* bit i: byte i is tpl[i] */
+	char		 tpl[32];
+};
+
+struct scan;
+
 /* A g-byte piece of a literal: where it sits in which literal. */
 struct gram {
 	unsigned	 hash;
@@ -87,15 +102,38 @@ struct sieve {
 	unsigned	 g;		/* gram length, 0 without literals */
 	uint64_t	 gmask;		/* the low g bytes */
 	size_t		 max_line;
-	size_t		(*next)(const struct sieve *, const char *, size_t,
-			    uint64_t *);
+	struct stamp	 stamp;
+	int		(*scan)(struct sieve *, const char *, size_t,
+			    struct scan *);
 };
 
-static size_t sieve_next_portable(const struct sieve *, const char *, size_t,
-    uint64_t *);
+/* A search in progress: the hits so far and the line being read. */
+struct scan {
+	struct sieve_hit *hits;
+	size_t		 nhits;
+	size_t		 max;
+	size_t		 ls;		/* where the current line starts */
+	uint64_t	 nls;		/* newlines before it */
+	size_t		 wpos;		/* the next word to sample */
+	int		 inhit;		/* the current line is a hit already */
+};
+
+static int sieve_scan_portable(struct sieve *, const char *, size_t,
+    struct scan *);
 #ifdef SIEVE_X86
-static size_t sieve_next_avx2(const struct sieve *, const char *, size_t,
-    uint64_t *);
+static int sieve_scan_avx2(struct sieve *, const char *, size_t,
+    struct scan *);
+static int sieve_scan_avx512(struct sieve *, const char *, size_t,
+    struct scan *);
+
+static int
+have_avx512(void)
+{
+	return __builtin_cpu_supports("avx512f") &&
+	    __builtin_cpu_supports("avx512bw") &&
+	    __builtin_cpu_supports("avx512dq") &&
+	    __builtin_cpu_supports("avx512vbmi");
+}
 #endif
 
 static void
@@ -139,11 +177,8 @@ sieve_new(size_t max_line)
 	sv = xcalloc(1, sizeof *sv);
 	sv->max_line = max_line;
 	sieve_build_patterns(sv);
-	sv->next = sieve_next_portable;
-#ifdef SIEVE_X86
-	if (__builtin_cpu_supports("avx2"))
-		sv->next = sieve_next_avx2;
-#endif
+	if (sieve_use(sv, "auto") != 0)
+		sv->scan = sieve_scan_portable;
 	return sv;
 }
 
@@ -177,28 +212,30 @@ sieve_free(struct sieve *sv)
 }
 
 /*
- * Choose the implementation: "portable", "avx2" or "auto".  Returns -1
- * when this build or processor lacks it (for the tests).
+ * Choose the implementation: "portable", "avx2", "avx512" or "auto" (the
+ * fastest this processor runs).  Returns -1 when this build or processor
+ * lacks it (for the tests).
  */
 int
 sieve_use(struct sieve *sv, const char *impl)
 {
-	if (strcmp(impl, "portable") == 0) {
-		sv->next = sieve_next_portable;
-		return 0;
-	}
+	int	any = strcmp(impl, "auto") == 0;
+
 #ifdef SIEVE_X86
-	if (strcmp(impl, "avx2") == 0 || strcmp(impl, "auto") == 0) {
-		if (!__builtin_cpu_supports("avx2"))
-			return strcmp(impl, "auto") == 0 ? sieve_use(sv,
-			    "portable") : -1;
-		sv->next = sieve_next_avx2;
+	if ((any || strcmp(impl, "avx512") == 0) && have_avx512()) {
+		sv->scan = sieve_scan_avx512;
 		return 0;
 	}
-#else
-	if (strcmp(impl, "auto") == 0)
-		return sieve_use(sv, "portable");
+	if ((any || strcmp(impl, "avx2") == 0) &&
+	    __builtin_cpu_supports("avx2")) {
+		sv->scan = sieve_scan_avx2;
+		return 0;
+	}
 #endif
+	if (any || strcmp(impl, "portable") == 0) {
+		sv->scan = sieve_scan_portable;
+		return 0;
+	}
 	return -1;
 }
 
@@ -303,13 +340,14 @@ sieve_set_literals(struct sieve *sv, const char *const *lits, size_t n)
 		for (j = 0; j <= len; j++)
 			sv->lits[i][j] = (char)(lits[i][j] | (j < len ? 0x20 : 0));
 		sv->lens[i] = len;
-		sv->nents += len - sv->g + 1;
+		sv->nents += sv->g;
 	}
 	sv->nlits = n;
 	sv->ents = xreallocarray(NULL, sv->nents, sizeof *sv->ents);
 	sv->nents = 0;
 	for (i = 0; i < n; i++) {
-		for (j = 0; j + sv->g <= sv->lens[i]; j++) {
+		/* len >= 2g - 1: each of the first g pieces is whole. */
+		for (j = 0; j < sv->g && j + sv->g <= sv->lens[i]; j++) {
 			struct gram *e = &sv->ents[sv->nents++];
 
 			w = 0;
@@ -324,50 +362,76 @@ sieve_set_literals(struct sieve *sv, const char *const *lits, size_t n)
 }
 
 /*
- * The first line of p[0..n) that may matter: its offset, or n when every
- * line is noise.  p[0] starts a line; p[n - 1] is a newline (only whole
- * lines are judged).  *lines is set to the number of newlines before the
- * offset returned, and *why to SIEVE_BYTES when something in the line
- * stopped the sieve, or to SIEVE_HEAD when only its head or its length
- * did (then the line holds no byte pattern, control byte or piece of a
- * literal).
+ * The lines of p[0..n) that may matter, in order: up to max of them go to
+ * hits, each with its offset, the number of newlines before it, and why
+ * (SIEVE_BYTES when something inside the line stopped the sieve, else
+ * SIEVE_HEAD: only its head or its length did, and the line holds no byte
+ * pattern, control byte or piece of a literal).  p[0] starts a line;
+ * p[n - 1] is a newline (only whole lines are judged).  Returns the number
+ * of hits.  *done is how far the list is complete: n, or when hits filled
+ * up, the offset of the last hit; *lines is the number of newlines before
+ * *done.
  */
 size_t
-sieve_next(const struct sieve *sv, const char *p, size_t n, uint64_t *lines,
-    int *why)
+sieve_scan(struct sieve *sv, const char *p, size_t n, struct sieve_hit *hits,
+    size_t max, size_t *done, uint64_t *lines)
 {
-	size_t	c;
+	struct scan	sc;
 
+	memset(&sc, 0, sizeof sc);
+	sc.hits = hits;
+	sc.max = max;
+	*done = n;
 	*lines = 0;
-	*why = SIEVE_HEAD;
-	if (n == 0)
+	if (n == 0 || max == 0)
 		return 0;
 	if (sv->all) {
-		*why = SIEVE_BYTES;
-		return 0;
+		/* Every line holds the empty literal: each is a hit. */
+		const char *q = p, *e;
+
+		while (sc.nhits < max && (e = memchr(q, '\n',
+		    (size_t)(p + n - q))) != NULL) {
+			hits[sc.nhits].off = (uint32_t)(q - p);
+			hits[sc.nhits].line = (uint32_t)sc.nhits;
+			hits[sc.nhits++].why = SIEVE_BYTES;
+			q = e + 1;
+		}
+		*done = sc.nhits == max ? hits[max - 1].off : n;
+		*lines = sc.nhits == max ? max - 1 : sc.nhits;
+		return sc.nhits;
 	}
-	c = sv->next(sv, p, n, lines);
-	if (c & SIEVE_BYTES_BIT) {
-		c &= ~SIEVE_BYTES_BIT;
-		*why = SIEVE_BYTES;
-	}
-	return c;
+	if (sv->scan(sv, p, n, &sc)) {
+		*done = hits[sc.nhits - 1].off;
+		*lines = hits[sc.nhits - 1].line;
+	} else
+		*lines = sc.nls;
+	return sc.nhits;
+}
+
+/* Record the current line as a hit; 1 when the list is full. */
+static inline int
+scan_hit(struct scan *sc, int why)
+{
+	struct sieve_hit *h = &sc->hits[sc->nhits++];
+
+	h->off = (uint32_t)sc->ls;
+	h->line = (uint32_t)sc->nls;
+	h->why = (uint8_t)why;
+	sc->inhit = 1;
+	return sc->nhits == sc->max;
 }
 
 /* ---- the portable implementation (and every one's tail) ------------- */
 
-/* Pattern bits matching at p[i] (bytes past n match nothing). */
+/* Pattern bits of a match ending at p[i] (i >= 2: the block's own bytes). */
 static inline unsigned
-pattern_at(const struct sieve *sv, const unsigned char *u, size_t i, size_t n)
+pattern_end(const struct sieve *sv, const unsigned char *u, size_t i)
 {
 	unsigned	m = 0xff;
 	size_t		k;
 
-	for (k = 0; k < 3; k++) {
-		if (i + k >= n)
-			return 0;
-		m &= sv->lo[k][u[i + k] & 15] & sv->hi[k][u[i + k] >> 4];
-	}
+	for (k = 0; k < 3; k++)
+		m &= sv->lo[k][u[i - 2 + k] & 15] & sv->hi[k][u[i - 2 + k] >> 4];
 	return m;
 }
 
@@ -383,71 +447,135 @@ control_byte(unsigned char c)
  * length?  Its bytes were all looked at already.
  */
 static inline int
-line_stops(const struct sieve *sv, const char *p, size_t ls, size_t e)
+line_stops(struct sieve *sv, const char *p, size_t ls, size_t e)
 {
-	return e - ls > sv->max_line || line_head(p + ls, e - ls) != 0;
+	const char	*s = p + ls;
+	size_t		 len = e - ls, t, i;
+
+	if (len > sv->max_line)
+		return 1;
+	t = clean_timestamp_len(s, len);
+	if (t >= 20 && t <= 32 && t != sv->stamp.len) {
+		/* Learn it: the vector implementations check it at once. */
+		struct stamp *st = &sv->stamp;
+
+		st->len = t;
+		st->digits = st->exact = 0;
+		for (i = 0; i < t; i++) {
+			if (s[i] >= '0' && s[i] <= '9')
+				st->digits |= 1u << i;
+			else {
+				st->exact |= 1u << i;
+				st->tpl[i] = s[i];
+			}
+		}
+	}
+	return line_head_after(s, len, t) != 0;
 }
 
+#ifdef SIEVE_X86
 /*
- * Continue a search at p[i], where the current line started at ls and is
- * already known to be a candidate if dirty; word samples continue at
- * wpos.  The vector implementations hand their tail over to this.
+ * The first bytes of what line_head_after() looks for after a timestamp:
+ * '[' and 'E' of prefixes, the spaces before a header word, and the first
+ * letters of bol_anchor()'s words.
  */
-static size_t
-sieve_finish(const struct sieve *sv, const char *p, size_t n, size_t i,
-    size_t ls, size_t wpos, uint64_t *lines)
+static const unsigned char head_first[256] = {
+	[' '] = 1, ['['] = 1, ['E'] = 1, ['T'] = 1, ['C'] = 1, ['S'] = 1,
+	['P'] = 1, ['e'] = 1,
+};
+
+/*
+ * line_stops() for a line that starts with the learnt timestamp, checked
+ * with one vector compare; the slow way for any other line.  The line's
+ * first 32 bytes must be in the block.
+ */
+__attribute__((target("avx2")))
+static inline int
+line_stops_vec(struct sieve *sv, const char *p, size_t n, size_t ls, size_t e)
+{
+	const struct stamp *st = &sv->stamp;
+	const char	*s = p + ls;
+	size_t		 t = st->len, len = e - ls;
+
+	if (t != 0 && len > t + 3 && ls + 32 <= n && len <= sv->max_line) {
+		__m256i	 v = _mm256_loadu_si256((const __m256i *)s);
+		__m256i	 d = _mm256_sub_epi8(v, _mm256_set1_epi8('0'));
+		uint32_t dm, xm;
+
+		d = _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(9)), d);
+		dm = (uint32_t)_mm256_movemask_epi8(d);
+		xm = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v,
+		    _mm256_loadu_si256((const __m256i *)st->tpl)));
+		/* ... unless a GitLab stream marker follows it.  Most heads
+		 * begin with a byte no prefix or header word begins with. */
+		if ((dm & st->digits) == st->digits &&
+		    (xm & st->exact) == st->exact &&
+		    !(s[t] >= '0' && s[t] <= '9'))
+			return head_first[(unsigned char)s[t]] &&
+			    line_head_after(s, len, t) != 0;
+	}
+	return line_stops(sv, p, ls, e);
+}
+#endif
+
+/*
+ * Continue a search at p[i] (the vector implementations hand their tail
+ * over to this).  Returns 1 when the hits filled up.
+ */
+static int
+sieve_finish(struct sieve *sv, const char *p, size_t n, size_t i,
+    struct scan *sc)
 {
 	const unsigned char *u = (const unsigned char *)p;
 
 	for (; i < n; i++) {
-		int word = 0;
+		int hit = 0;
 
-		if (sv->g != 0 && i == wpos) {
+		if (sv->g != 0 && i == sc->wpos) {
 			uint64_t w = 0;
 
-			if (i + sv->g <= n) {
+			if (!sc->inhit && i + sv->g <= n) {
 				memcpy(&w, p + i, sv->g);
-				word = gram_hit(sv, p, n, i, w);
+				hit = gram_hit(sv, p, n, i, w);
 			}
-			wpos += sv->g;
+			sc->wpos += sv->g;
 		}
-		/* What starts on a newline belongs to no line. */
+		/*
+		 * A pattern counts for the line it ends in, and a newline is
+		 * its line's last byte: an anchor never spans lines, and may
+		 * end on the newline only when its last byte may be any.
+		 */
+		if (!sc->inhit && (hit || (i >= 2 && pattern_end(sv, u, i) != 0)) &&
+		    scan_hit(sc, SIEVE_BYTES))
+			return 1;
 		if (u[i] == '\n') {
-			if (line_stops(sv, p, ls, i))
-				return ls;
-			(*lines)++;
-			ls = i + 1;
+			if (!sc->inhit && line_stops(sv, p, sc->ls, i) &&
+			    scan_hit(sc, SIEVE_HEAD))
+				return 1;
+			sc->inhit = 0;
+			sc->nls++;
+			sc->ls = i + 1;
 			continue;
 		}
-		if (word || control_byte(u[i]) || pattern_at(sv, u, i, n) != 0)
-			return ls | SIEVE_BYTES_BIT;
-		if (i - ls >= sv->max_line)
-			return ls;
+		if (!sc->inhit && control_byte(u[i]) && scan_hit(sc, SIEVE_BYTES))
+			return 1;
+		if (!sc->inhit && i - sc->ls >= sv->max_line &&
+		    scan_hit(sc, SIEVE_HEAD))
+			return 1;
 	}
-	return n;
+	return 0;
 }
 
-static size_t
-sieve_next_portable(const struct sieve *sv, const char *p, size_t n,
-    uint64_t *lines)
+static int
+sieve_scan_portable(struct sieve *sv, const char *p, size_t n,
+    struct scan *sc)
 {
-	return sieve_finish(sv, p, n, 0, 0, 0, lines);
+	return sieve_finish(sv, p, n, 0, sc);
 }
 
 /* ---- AVX2 ---------------------------------------------------------- */
 
 #ifdef SIEVE_X86
-__attribute__((target("avx2")))
-static inline __m256i
-nibble_match(__m256i v, __m256i lo, __m256i hi, __m256i low4)
-{
-	__m256i a = _mm256_shuffle_epi8(lo, _mm256_and_si256(v, low4));
-	__m256i b = _mm256_shuffle_epi8(hi,
-	    _mm256_and_si256(_mm256_srli_epi16(v, 4), low4));
-
-	return _mm256_and_si256(a, b);
-}
-
 __attribute__((target("avx2")))
 static __m256i
 table256(const uint8_t t[16])
@@ -457,15 +585,34 @@ table256(const uint8_t t[16])
 	return _mm256_broadcastsi128_si256(x);
 }
 
+/* Table results of the step before, moved up by k bytes: r[i] = x[i - k]. */
+__attribute__((target("avx2")))
+static inline __m256i
+carry2(__m256i prev, __m256i cur)
+{
+	__m256i x = _mm256_permute2x128_si256(prev, cur, 0x21);
+
+	return _mm256_alignr_epi8(cur, x, 14);
+}
+
+__attribute__((target("avx2")))
+static inline __m256i
+carry1(__m256i prev, __m256i cur)
+{
+	__m256i x = _mm256_permute2x128_si256(prev, cur, 0x21);
+
+	return _mm256_alignr_epi8(cur, x, 15);
+}
+
 /*
- * 32 bytes a step.  A step reads up to 40 bytes past its start (the third
- * pattern byte, a whole word sampled near its end), so the last steps are
- * left to sieve_finish.
+ * 32 bytes a step.  Each byte is split into nibbles once; the first and
+ * second bytes' table results are carried over from the step before, so
+ * a pattern is found at its last byte.  A step reads up to 32 bytes past
+ * its start (a whole word sampled near its end reads 8 from there).
  */
 __attribute__((target("avx2")))
-static size_t
-sieve_next_avx2(const struct sieve *sv, const char *p, size_t n,
-    uint64_t *lines)
+static int
+sieve_scan_avx2(struct sieve *sv, const char *p, size_t n, struct scan *sc)
 {
 	const __m256i	 lo0 = table256(sv->lo[0]), hi0 = table256(sv->hi[0]);
 	const __m256i	 lo1 = table256(sv->lo[1]), hi1 = table256(sv->hi[1]);
@@ -476,19 +623,26 @@ sieve_next_avx2(const struct sieve *sv, const char *p, size_t n,
 	const __m256i	 del = _mm256_set1_epi8(0x7f);
 	const __m256i	 zero = _mm256_setzero_si256();
 	const unsigned	 g = sv->g;
-	size_t		 i = 0, ls = 0, wpos = 0;
-	uint64_t	 nls = 0;
+	__m256i		 pt0 = zero, pt1 = zero;
+	size_t		 i = 0;
 
-	while (i + 40 <= n) {
+	while (i + 32 <= n) {
 		__m256i	 v = _mm256_loadu_si256((const __m256i *)(p + i));
-		__m256i	 w = _mm256_loadu_si256((const __m256i *)(p + i + 1));
-		__m256i	 x = _mm256_loadu_si256((const __m256i *)(p + i + 2));
-		__m256i	 m, nl, ctl;
+		__m256i	 lo = _mm256_and_si256(v, low4);
+		__m256i	 hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), low4);
+		__m256i	 t0, t1, m, nl, ctl;
 		uint32_t cand, nlm;
 
-		m = _mm256_and_si256(nibble_match(v, lo0, hi0, low4),
-		    nibble_match(w, lo1, hi1, low4));
-		m = _mm256_and_si256(m, nibble_match(x, lo2, hi2, low4));
+		t0 = _mm256_and_si256(_mm256_shuffle_epi8(lo0, lo),
+		    _mm256_shuffle_epi8(hi0, hi));
+		t1 = _mm256_and_si256(_mm256_shuffle_epi8(lo1, lo),
+		    _mm256_shuffle_epi8(hi1, hi));
+		m = _mm256_and_si256(_mm256_shuffle_epi8(lo2, lo),
+		    _mm256_shuffle_epi8(hi2, hi));
+		m = _mm256_and_si256(m, _mm256_and_si256(carry2(pt0, t0),
+		    carry1(pt1, t1)));
+		pt0 = t0;
+		pt1 = t1;
 		nl = _mm256_cmpeq_epi8(v, nlv);
 		ctl = _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(v, c1f),
 		    v), _mm256_cmpeq_epi8(v, del));
@@ -496,7 +650,7 @@ sieve_next_avx2(const struct sieve *sv, const char *p, size_t n,
 		cand = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m,
 		    zero)) | (uint32_t)_mm256_movemask_epi8(ctl);
 		nlm = (uint32_t)_mm256_movemask_epi8(nl);
-		if (g == 8) {
+		if (g == 8 && i + 40 <= n) {
 			/* The usual case, without branches: the four words of
 			 * the step, looked up in the bitmap at once. */
 			unsigned h0 = gram_hash(sv, load64(p + i));
@@ -521,41 +675,167 @@ sieve_next_avx2(const struct sieve *sv, const char *p, size_t n,
 				    i + 24, h3))
 					cand |= 1u << 24;
 			}
-			wpos = i + 32;
+			sc->wpos = i + 32;
 		} else if (g != 0) {
-			for (; wpos < i + 32; wpos += g)
-				if (gram_hit(sv, p, n, wpos, load64(p + wpos)))
-					cand |= 1u << (wpos - i);
+			for (; sc->wpos < i + 32; sc->wpos += g) {
+				uint64_t w = 0;
+
+				if (sc->wpos + g > n)
+					continue;
+				memcpy(&w, p + sc->wpos, g);
+				if (gram_hit(sv, p, n, sc->wpos, w))
+					cand |= 1u << (sc->wpos - i);
+			}
 		}
 		while (nlm != 0) {
 			unsigned j = (unsigned)__builtin_ctz(nlm);
 			size_t	 e = i + j;
+			uint32_t upto = (2u << j) - 1;   /* bits 0..j */
 
-			if ((cand & ((1u << j) - 1)) != 0) {
-				*lines += nls;
-				return ls | SIEVE_BYTES_BIT;
-			}
-			if (line_stops(sv, p, ls, e)) {
-				*lines += nls;
-				return ls;
-			}
-			nls++;
-			ls = e + 1;
-			/* Bits up to the newline were the finished line's. */
-			cand &= j == 31 ? 0 : ~((2u << j) - 1);
+			if (!sc->inhit && (((cand & upto) != 0 &&
+			    scan_hit(sc, SIEVE_BYTES)) || (!sc->inhit &&
+			    line_stops_vec(sv, p, n, sc->ls, e) &&
+			    scan_hit(sc, SIEVE_HEAD))))
+				return 1;
+			sc->inhit = 0;
+			sc->nls++;
+			sc->ls = e + 1;
+			cand &= ~upto;
 			nlm &= nlm - 1;
 		}
-		if (cand != 0) {
-			*lines += nls;
-			return ls | SIEVE_BYTES_BIT;
-		}
-		if (i + 32 - ls > sv->max_line) {
-			*lines += nls;
-			return ls;
-		}
+		if (!sc->inhit && ((cand != 0 && scan_hit(sc, SIEVE_BYTES)) ||
+		    (!sc->inhit && i + 32 - sc->ls > sv->max_line &&
+		    scan_hit(sc, SIEVE_HEAD))))
+			return 1;
 		i += 32;
 	}
-	*lines += nls;
-	return sieve_finish(sv, p, n, i, ls, wpos, lines);
+	return sieve_finish(sv, p, n, i, sc);
+}
+
+/* ---- AVX-512 (with VBMI's byte permutes) ------------------------------ */
+
+#define AVX512_TARGET "avx512f,avx512bw,avx512dq,avx512vbmi"
+
+__attribute__((target(AVX512_TARGET)))
+static __m512i
+table512(const uint8_t t[16])
+{
+	__m128i x = _mm_loadu_si128((const __m128i *)t);
+
+	return _mm512_broadcast_i32x4(x);
+}
+
+/* Byte indexes for vpermt2b: r[i] = (prev:cur)[64 + i - k]. */
+__attribute__((target(AVX512_TARGET)))
+static __m512i
+carry_index(int k)
+{
+	uint8_t	 idx[64];
+	int	 i;
+
+	for (i = 0; i < 64; i++)
+		idx[i] = (uint8_t)(64 - k + i);
+	return _mm512_loadu_si512((const void *)idx);
+}
+
+/*
+ * 64 bytes a step, as the AVX2 version does 32; the eight words of a step
+ * are hashed and looked up together when g is 8.
+ */
+__attribute__((target(AVX512_TARGET)))
+static int
+sieve_scan_avx512(struct sieve *sv, const char *p, size_t n, struct scan *sc)
+{
+	const __m512i	 lo0 = table512(sv->lo[0]), hi0 = table512(sv->hi[0]);
+	const __m512i	 lo1 = table512(sv->lo[1]), hi1 = table512(sv->hi[1]);
+	const __m512i	 lo2 = table512(sv->lo[2]), hi2 = table512(sv->hi[2]);
+	const __m512i	 by2 = carry_index(2), by1 = carry_index(1);
+	const __m512i	 low4 = _mm512_set1_epi8(0x0f);
+	const __m512i	 nlv = _mm512_set1_epi8('\n');
+	const __m512i	 c1f = _mm512_set1_epi8(0x1f);
+	const __m512i	 del = _mm512_set1_epi8(0x7f);
+	const __m512i	 fold = _mm512_set1_epi8(0x20);
+	const __m512i	 mult = _mm512_set1_epi64((long long)GRAM_MULT);
+	const unsigned	 g = sv->g;
+	__m512i		 pt0 = _mm512_setzero_si512(), pt1 = pt0;
+	size_t		 i = 0;
+
+	while (i + 64 <= n) {
+		__m512i	 v = _mm512_loadu_si512((const void *)(p + i));
+		__m512i	 lo = _mm512_and_si512(v, low4);
+		__m512i	 hi = _mm512_and_si512(_mm512_srli_epi16(v, 4), low4);
+		__m512i	 t0, t1, t2;
+		uint64_t cand, nlm;
+
+		t0 = _mm512_and_si512(_mm512_shuffle_epi8(lo0, lo),
+		    _mm512_shuffle_epi8(hi0, hi));
+		t1 = _mm512_and_si512(_mm512_shuffle_epi8(lo1, lo),
+		    _mm512_shuffle_epi8(hi1, hi));
+		t2 = _mm512_and_si512(_mm512_shuffle_epi8(lo2, lo),
+		    _mm512_shuffle_epi8(hi2, hi));
+		/* t2 & t1 moved up one byte & t0 moved up two. */
+		t2 = _mm512_ternarylogic_epi64(t2,
+		    _mm512_permutex2var_epi8(pt1, by1, t1),
+		    _mm512_permutex2var_epi8(pt0, by2, t0), 0x80);
+		pt0 = t0;
+		pt1 = t1;
+		nlm = _mm512_cmpeq_epi8_mask(v, nlv);
+		cand = _mm512_test_epi8_mask(t2, t2) |
+		    ((_mm512_cmple_epu8_mask(v, c1f) |
+		    _mm512_cmpeq_epi8_mask(v, del)) & ~nlm);
+		if (g == 8) {
+			/* Hashed together; looked up one by one (a gather
+			 * is slower than eight loads). */
+			__m512i	 h = _mm512_srli_epi64(_mm512_mullo_epi64(
+			    _mm512_or_si512(v, fold), mult), 64 - GRAM_BITS);
+			uint64_t hs[8];
+			unsigned hit = 0, k;
+
+			_mm512_storeu_si512((void *)hs, h);
+			for (k = 0; k < 8; k++)
+				hit |= (unsigned)((sv->grams[hs[k] >> 6] >>
+				    (hs[k] & 63)) & 1) << k;
+			if (hit != 0) {
+				for (k = 0; k < 8; k++)
+					if ((hit >> k & 1) &&
+					    gram_confirm(sv, p, n, i + 8 * k,
+					    (unsigned)hs[k]))
+						cand |= 1ULL << (8 * k);
+			}
+			sc->wpos = i + 64;
+		} else if (g != 0) {
+			for (; sc->wpos < i + 64; sc->wpos += g) {
+				uint64_t w = 0;
+
+				if (sc->wpos + g > n)
+					continue;
+				memcpy(&w, p + sc->wpos, g);
+				if (gram_hit(sv, p, n, sc->wpos, w))
+					cand |= 1ULL << (sc->wpos - i);
+			}
+		}
+		while (nlm != 0) {
+			unsigned j = (unsigned)__builtin_ctzll(nlm);
+			size_t	 e = i + j;
+			uint64_t upto = (2ULL << j) - 1;   /* bits 0..j */
+
+			if (!sc->inhit && (((cand & upto) != 0 &&
+			    scan_hit(sc, SIEVE_BYTES)) || (!sc->inhit &&
+			    line_stops_vec(sv, p, n, sc->ls, e) &&
+			    scan_hit(sc, SIEVE_HEAD))))
+				return 1;
+			sc->inhit = 0;
+			sc->nls++;
+			sc->ls = e + 1;
+			cand &= ~upto;
+			nlm &= nlm - 1;
+		}
+		if (!sc->inhit && ((cand != 0 && scan_hit(sc, SIEVE_BYTES)) ||
+		    (!sc->inhit && i + 64 - sc->ls > sv->max_line &&
+		    scan_hit(sc, SIEVE_HEAD))))
+			return 1;
+		i += 64;
+	}
+	return sieve_finish(sv, p, n, i, sc);
 }
 #endif

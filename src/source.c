@@ -20,6 +20,9 @@
 
 #define SOURCE_BLOCK (1024 * 1024)
 
+/* Buffer generations, unique across sources. */
+static uint64_t source_gens;
+
 struct source {
 	char		*name;
 	int		 fd;
@@ -35,8 +38,10 @@ struct source {
 	uint64_t	 cut_lines;
 	uint64_t	 binary_lines;
 	uint64_t	 skipped_lines;
-	size_t		(*skip)(void *, const char *, size_t, uint64_t *);
+	size_t		(*skip)(void *, const char *, size_t, uint64_t,
+			    uint64_t, uint64_t *);
 	void		*skip_arg;
+	uint64_t	 gen;        /* changes when block's bytes move */
 };
 
 static struct source *
@@ -49,6 +54,7 @@ source_alloc(int fd, const char *name, int own)
 	s->fd = fd;
 	s->own_fd = own;
 	s->block = xmalloc(SOURCE_BLOCK + FT_LINE_MAX + 1);
+	s->gen = ++source_gens;
 	s->clean = xmalloc(FT_LINE_MAX + 1);
 	return s;
 }
@@ -116,8 +122,8 @@ source_binary_lines(const struct source *s)
 }
 
 void
-source_set_skip(struct source *s,
-    size_t (*skip)(void *, const char *, size_t, uint64_t *), void *arg)
+source_set_skip(struct source *s, size_t (*skip)(void *, const char *,
+    size_t, uint64_t, uint64_t, uint64_t *), void *arg)
 {
 	s->skip = skip;
 	s->skip_arg = arg;
@@ -163,6 +169,7 @@ source_seek(struct source *s, uint64_t offset, uint64_t line)
 	s->start = s->end = 0;
 	s->eof = 0;
 	s->skipping = 0;
+	s->gen = ++source_gens;
 	s->offset = offset;
 	s->lineno = line > 0 ? line - 1 : 0;
 	return 0;
@@ -175,6 +182,7 @@ source_fill(struct source *s, char **cause)
 	ssize_t	 n;
 	size_t	 room;
 
+	s->gen = ++source_gens;
 	if (s->start > 0) {
 		memmove(s->block, s->block + s->start, s->end - s->start);
 		s->end -= s->start;
@@ -218,7 +226,8 @@ source_next(struct source *s, struct line *l, char **cause)
 			/* Noise nobody will look at: count it, move on.  Ask
 			 * again only once more data is read. */
 			asked = 1;
-			adv = s->skip(s->skip_arg, s->block + s->start, avail, &n);
+			adv = s->skip(s->skip_arg, s->block + s->start, avail,
+			    s->gen, s->lineno, &n);
 			s->lineno += n;
 			s->skipped_lines += n;
 			s->offset += adv;
