@@ -271,6 +271,7 @@ scan_source(struct scan *sc, const char *path)
 	struct source	*src;
 	struct parser	*p;
 	struct line	 l;
+	struct indexer	 ix;
 	char		*cause = NULL;
 	int		 rc, ret = 0;
 	uint64_t	 offset, line;
@@ -288,6 +289,8 @@ scan_source(struct scan *sc, const char *path)
 	source_set_skip(src, parser_skip, p);
 	if (sc->rs != NULL)
 		parser_set_line_hook(p, ruleset_line_hook(sc->rs));
+	parser_indexer(p, &ix);
+	source_set_indexer(src, &ix);
 	while ((rc = source_next(src, &l, &cause)) == 1)
 		parser_feed(p, &l);
 	/* How far it was read, noise passed over included. */

@@ -158,10 +158,10 @@ follow_report(struct report *r, void *arg)
 
 /* Noise the parser can pass over: account for it, it is read. */
 static size_t
-follow_skip(void *arg, const char *buf, size_t n, uint64_t gen, uint64_t line,
-    uint64_t *lines)
+follow_skip(void *arg, const struct skip_at *at, uint64_t *lines)
 {
 	struct follow	*f = arg;
+	struct skip_at	 lim = *at;
 	uint64_t	 used = f->pos - f->turn_start;
 	size_t		 adv;
 
@@ -169,9 +169,9 @@ follow_skip(void *arg, const char *buf, size_t n, uint64_t gen, uint64_t line,
 	*lines = 0;
 	if (used >= FOLLOW_BUDGET)
 		return 0;
-	if (n > FOLLOW_BUDGET - used)
-		n = (size_t)(FOLLOW_BUDGET - used);
-	if ((adv = parser_skip(f->parser, buf, n, gen, line, lines)) == 0)
+	if (lim.n > FOLLOW_BUDGET - used)
+		lim.n = (size_t)(FOLLOW_BUDGET - used);
+	if ((adv = parser_skip(f->parser, &lim, lines)) == 0)
 		return 0;
 	f->pos += adv;
 	f->line += *lines;

@@ -320,22 +320,74 @@ struct line {
 	unsigned	 eof_partial:1; /* last line had no newline */
 };
 
+/*
+ * Marks: the lines of a stretch of whole lines that may matter, as the
+ * parser's sieve finds them (parse.h).  Offsets and line counts are from
+ * the stretch's start.
+ */
+#define SIEVE_HEAD  1    /* marked by its head or length only */
+#define SIEVE_BYTES 2    /* marked by something inside the line */
+struct sieve_hit {
+	uint32_t	 off;        /* where the line starts */
+	uint32_t	 line;       /* newlines before it */
+	uint8_t		 why;        /* SIEVE_HEAD or SIEVE_BYTES */
+};
+
+/* Something that marks lines, run ahead of the reader (readahead.c). */
+struct indexer {
+	size_t	(*scan)(void *state, const char *, size_t,
+		    struct sieve_hit *, size_t max, size_t *done,
+		    uint64_t *lines);   /* as sieve_scan() */
+	void	(*free)(void *state);
+	void	*state;
+};
+
+/* The marks of the lines that start in [from, to) of a source. */
+struct line_marks {
+	uint64_t	 from;
+	uint64_t	 to;
+	uint64_t	 from_line;  /* lines before from */
+	uint64_t	 to_line;
+	struct sieve_hit *hits;      /* offsets from 'from', lines from
+				      * from_line, in order */
+	size_t		 nhits;
+	size_t		 cap;
+	char		*map;        /* the window they were found in, */
+	size_t		 map_len;    /* for the reader to take, or NULL */
+	uint64_t	 map_off;
+};
+
 struct source;
 struct source *source_open(const char *path, char **cause); /* "-" = stdin */
 struct source *source_fdopen(int fd, const char *name);
 /* Returns 1 with a line, 0 at end of input, -1 on read error (cause). */
 int	 source_next(struct source *, struct line *, char **cause);
 int	 source_seek(struct source *, uint64_t offset, uint64_t line);
+/* Where a source is, for the function that passes over noise. */
+struct skip_at {
+	const char	*buf;        /* the unread data */
+	size_t		 n;
+	uint64_t	 gen;        /* the same while buf's bytes stay put */
+	uint64_t	 offset;     /* buf's offset in the source */
+	uint64_t	 line;       /* lines before buf */
+	const struct line_marks *marks; /* an indexer's, or NULL */
+};
+
 /*
- * Pass over lines nobody will look at: skip(arg, buf, n, gen, line, &lines)
- * gets the unread data, a number that stays the same while those bytes
- * stay where they are, and the number of lines before buf; it returns how
- * many bytes of whole lines at its start to pass over, and their number
- * in lines (counted, not returned).  It must not pass over a line longer
- * than FT_LINE_MAX (those are cut).
+ * Pass over lines nobody will look at: skip(arg, at, &lines) returns how
+ * many bytes of whole lines at the start of at->buf to pass over, and
+ * their number in lines (counted, not returned).  It must not pass over a
+ * line longer than FT_LINE_MAX (those are cut).
  */
-void	 source_set_skip(struct source *, size_t (*skip)(void *,
-	    const char *, size_t, uint64_t, uint64_t, uint64_t *), void *arg);
+void	 source_set_skip(struct source *,
+	    size_t (*skip)(void *, const struct skip_at *, uint64_t *),
+	    void *arg);
+/*
+ * Let an indexer mark lines ahead of the reader, in a thread, when the
+ * source is a big file and the machine has processors to spare (or
+ * FTTRIAGE_READAHEAD says so).  The source owns ix from now on.
+ */
+void	 source_set_indexer(struct source *, const struct indexer *ix);
 uint64_t source_skipped_lines(const struct source *);
 /* How far the source has been read: the byte offset just past the last
  * line returned or passed over, and that line's number. */
@@ -345,6 +397,20 @@ const char *source_name(const struct source *);
 uint64_t source_cut_lines(const struct source *);
 uint64_t source_binary_lines(const struct source *);
 void	 source_close(struct source *);
+
+/* map.c: windows of a file in memory; a shrinking file reads as NULs. */
+void	*map_window(int fd, uint64_t offset, size_t len, int populate);
+void	 map_release(void *, size_t);
+unsigned map_lost_pages(void);
+uint64_t map_granule(void);
+
+/* readahead.c: an indexer in a thread, ahead of the reader. */
+struct readahead;
+struct readahead *readahead_start(int fd, const struct indexer *);
+const struct line_marks *readahead_marks(struct readahead *, uint64_t off);
+char	*readahead_window(struct readahead *, uint64_t off, uint64_t map_off,
+	    size_t *len);
+void	 readahead_free(struct readahead *);
 
 /* clean.c: strip CI decoration from one line. */
 size_t	 clean_line(const char *in, size_t len, char *out,
@@ -385,8 +451,10 @@ void	 parser_set_line_hook(struct parser *, const struct line_hook *);
 void	 parser_feed(struct parser *, const struct line *);
 int	 parser_can_skip(void *parser, const char *raw, size_t len);
 /* Pass over the leading lines of noise in buf[0..n): bytes, *lines. */
-size_t	 parser_skip(void *parser, const char *buf, size_t n,
-	    uint64_t gen, uint64_t line, uint64_t *lines);
+size_t	 parser_skip(void *parser, const struct skip_at *,
+	    uint64_t *lines);
+/* An indexer for the source that marks lines as this parser would. */
+void	 parser_indexer(struct parser *, struct indexer *);
 /* 1 when no stream has a report open or a fatal error waiting. */
 int	 parser_idle(const struct parser *);
 void	 parser_finish(struct parser *);      /* flush open reports */

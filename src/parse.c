@@ -39,6 +39,7 @@ static const struct dialect *const dialects[] = {
 
 struct chan {
 	char		*key;        /* NULL for the main stream */
+	size_t		 keylen;
 	struct pstate	 ps;
 	struct report	*held;       /* a finished fatal error, lingering */
 	unsigned	 held_for;   /* lines seen since it finished */
@@ -195,6 +196,19 @@ find_node_id(const char *s, size_t len)
 }
 
 /*
+ * A verbose pytest line starts with a node id: ".py::" in its first 200
+ * bytes and before any space.  The id's length, or 0.
+ */
+static size_t
+node_id_len(const char *s, size_t len)
+{
+	const char	*sp = memchr(s, ' ', len);
+	size_t		 n = sp != NULL ? (size_t)(sp - s) : len;
+
+	return find_node_id(s, n > 200 ? 200 : n) != NULL ? n : 0;
+}
+
+/*
  * The test a line names, if it names one: a verbose pytest line that
  * starts with a node id ("tests/test_x.py::test_y PASSED"), a failure
  * section header ("____ test_y ____"), or CPython's regrtest progress
@@ -206,6 +220,7 @@ static int
 test_span(const char *s, size_t len, const char **name, size_t *nlen)
 {
 	const char	*p, *end = s + len, *sp;
+	size_t		 n;
 
 	if (len > 6 && s[0] == '_' && s[1] == '_' && s[len - 1] == '_') {
 		p = s;
@@ -220,11 +235,9 @@ test_span(const char *s, size_t len, const char **name, size_t *nlen)
 				return 1;
 			}
 		}
-	} else if ((p = find_node_id(s, len > 200 ? 200 : len)) != NULL &&
-	    memchr(s, ' ', (size_t)(p - s)) == NULL) {
-		sp = memchr(p, ' ', (size_t)(end - p));
+	} else if ((n = node_id_len(s, len)) != 0) {
 		*name = s;
-		*nlen = sp ? (size_t)(sp - s) : len;
+		*nlen = n;
 		return 1;
 	} else if (len > 8 && (p = memchr(s, '[', len > 60 ? 60 : len)) != NULL) {
 		/* regrtest: "0:00:51 load avg: 3.02 [10/14/1] test_x ..." */
@@ -398,8 +411,7 @@ chan_get(struct parser *p, const char *key, size_t keylen)
 	for (i = 0; i < p->nchans; i++) {
 		ch = p->chans[i];
 		if (ch->key == NULL ? keylen == 0 :
-		    (keylen == strlen(ch->key) &&
-		    memcmp(ch->key, key, keylen) == 0))
+		    (keylen == ch->keylen && memcmp(ch->key, key, keylen) == 0))
 			return ch;
 	}
 	if (p->nchans == FT_CHANNELS_MAX) {
@@ -418,6 +430,7 @@ chan_get(struct parser *p, const char *key, size_t keylen)
 	}
 	ch = xcalloc(1, sizeof *ch);
 	ch->key = keylen ? xstrndup(key, keylen) : NULL;
+	ch->keylen = keylen;
 	ch->ps.cur = -1;
 	buf_init(&ch->ps.pending, FT_LINE_MAX);
 	p->chans[p->nchans++] = ch;
@@ -553,32 +566,103 @@ sieve_from(struct parser *p, const char *from, const char *end, uint64_t gen,
 }
 
 /*
+ * The lines up to end that marks say nothing of are noise: how many
+ * newlines there are from pos to end (pos at a line start, end after a
+ * newline).
+ */
+static uint64_t
+count_lines(const char *pos, const char *end)
+{
+	uint64_t	 n = 0;
+	const char	*nl;
+
+	while (pos < end && (nl = memchr(pos, '\n', (size_t)(end - pos))) != NULL) {
+		n++;
+		pos = nl + 1;
+	}
+	return n;
+}
+
+/*
  * Pass over the noise at the start of buf[0..n): the whole lines that
  * parser_can_skip would pass over one by one.  Returns how many bytes, and
- * the number of lines in *lines.  The sieve finds the lines worth a look
- * in the whole buffer at once; its hits are kept while the source says
- * its buffer is the same (gen), and each is judged exactly when reached.
- * line is the number of lines before buf.
+ * the number of lines in *lines.  The lines worth a look come from the
+ * readahead's marks when they cover buf (off is buf's offset in the
+ * source), else from the sieve run here over the whole buffer, whose hits
+ * are kept while the source says its buffer is the same (gen); each is
+ * judged exactly when reached.  line is the number of lines before buf.
  */
 size_t
-parser_skip(void *arg, const char *buf, size_t n, uint64_t gen, uint64_t line,
-    uint64_t *lines)
+parser_skip(void *arg, const struct skip_at *at, uint64_t *lines)
 {
 	struct parser	*p = arg;
 	struct sieved	*c = &p->sieved;
-	const char	*last, *nl, *pos = buf, *end, *hp;
-	uint64_t	 cur = line;
+	const struct line_marks *m = at->marks;
+	const char	*buf = at->buf, *last, *nl, *pos = buf, *end, *hp;
+	uint64_t	 cur = at->line, bufend;
 	const struct sieve_hit *h;
+	size_t		 lo, hi, mid;
 
 	*lines = 0;
 	/* A hook that cannot say which lines are quiet sees every line. */
-	if (p->busy || n == 0 || (p->have_hook && p->hook.quiet == NULL) ||
-	    (last = memrchr(buf, '\n', n)) == NULL)
+	if (p->busy || at->n == 0 || (p->have_hook && p->hook.quiet == NULL) ||
+	    (last = memrchr(buf, '\n', at->n)) == NULL)
 		return 0;
 	end = last + 1;
-	if (c->gen != gen || gen == 0 || buf < c->base ||
+	bufend = at->offset + (uint64_t)(end - buf);
+	if (m != NULL && m->from <= at->offset && at->offset < m->to) {
+		/* The first mark at or after buf. */
+		lo = 0;
+		hi = m->nhits;
+		while (lo < hi) {
+			mid = lo + (hi - lo) / 2;
+			if (m->from + m->hits[mid].off < at->offset)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (;; lo++) {
+			if (lo < m->nhits && m->from + m->hits[lo].off < bufend) {
+				h = &m->hits[lo];
+				hp = buf + (m->from + h->off - at->offset);
+				/*
+				 * The indexer read these bytes on another
+				 * processor long ago: ask for the next marked
+				 * lines while this one is judged.
+				 */
+				if (lo + 4 < m->nhits && m->from +
+				    m->hits[lo + 4].off < bufend) {
+					const char *q = buf + (m->from +
+					    m->hits[lo + 4].off - at->offset);
+
+					__builtin_prefetch(q);
+					__builtin_prefetch(q + 64);
+				}
+				cur = m->from_line + h->line;
+				pos = hp;
+				nl = memchr(hp, '\n', (size_t)(end - hp));
+				if (!skip_line(p, hp, (size_t)(nl - hp),
+				    h->why == SIEVE_HEAD))
+					break;
+				cur++;
+				pos = nl + 1;
+				continue;
+			}
+			/* No mark is left in the buffer: the rest is noise. */
+			if (m->to <= bufend) {
+				pos = buf + (m->to - at->offset);
+				cur = m->to_line;
+			} else {
+				cur += count_lines(pos, end);
+				pos = end;
+			}
+			break;
+		}
+		goto done;
+	}
+	if (c->gen != at->gen || at->gen == 0 || buf < c->base ||
 	    buf > c->base + c->done || c->base + c->n != end)
-		sieve_from(p, buf, end, gen, line);
+		sieve_from(p, buf, end, at->gen, at->line);
 	for (;;) {
 		while (c->next < c->nhits && c->base + c->hits[c->next].off < pos)
 			c->next++;
@@ -590,7 +674,7 @@ parser_skip(void *arg, const char *buf, size_t n, uint64_t gen, uint64_t line,
 				break;
 			}
 			/* The hits filled up: look further. */
-			sieve_from(p, pos, end, gen, cur);
+			sieve_from(p, pos, end, at->gen, cur);
 			continue;
 		}
 		h = &c->hits[c->next];
@@ -604,10 +688,41 @@ parser_skip(void *arg, const char *buf, size_t n, uint64_t gen, uint64_t line,
 		pos = nl + 1;
 		c->next++;
 	}
-	*lines = cur - line;
+done:
+	*lines = cur - at->line;
 	if (pos > buf)
 		learn_test(p, buf, (size_t)(pos - buf));
 	return (size_t)(pos - buf);
+}
+
+static size_t
+indexer_scan(void *state, const char *p, size_t n, struct sieve_hit *hits,
+    size_t max, size_t *done, uint64_t *lines)
+{
+	return sieve_scan(state, p, n, hits, max, done, lines);
+}
+
+static void
+indexer_free(void *state)
+{
+	sieve_free(state);
+}
+
+/*
+ * An indexer that marks lines as parser_skip's own sieve would, with a
+ * sieve of its own (it runs in another thread).  Call it after the line
+ * hook is set.
+ */
+void
+parser_indexer(struct parser *p, struct indexer *ix)
+{
+	struct sieve	*sv = sieve_new(FT_LINE_MAX);
+
+	if (p->have_hook)
+		sieve_set_literals(sv, p->hook.literals, p->hook.nliterals);
+	ix->scan = indexer_scan;
+	ix->free = indexer_free;
+	ix->state = sv;
 }
 
 /* ---- feeding ------------------------------------------------------- */

@@ -60,13 +60,6 @@ struct sieve *sieve_new(size_t max_line);
 void	 sieve_free(struct sieve *);
 void	 sieve_set_literals(struct sieve *, const char *const *, size_t);
 int	 sieve_use(struct sieve *, const char *impl);
-#define SIEVE_HEAD  1    /* a hit by its head or length only */
-#define SIEVE_BYTES 2    /* a hit by something inside the line */
-struct sieve_hit {
-	uint32_t	 off;        /* where the line starts */
-	uint32_t	 line;       /* newlines before it */
-	uint8_t		 why;        /* SIEVE_HEAD or SIEVE_BYTES */
-};
 size_t	 sieve_scan(struct sieve *, const char *, size_t,
 	    struct sieve_hit *, size_t max, size_t *done, uint64_t *lines);
 

@@ -792,9 +792,15 @@ sieve_scan_avx512(struct sieve *sv, const char *p, size_t n, struct scan *sc)
 			unsigned hit = 0, k;
 
 			_mm512_storeu_si512((void *)hs, h);
-			for (k = 0; k < 8; k++)
-				hit |= (unsigned)((sv->grams[hs[k] >> 6] >>
-				    (hs[k] & 63)) & 1) << k;
+			for (k = 0; k < 8; k++) {
+				uint64_t x = hs[k];
+
+				/* Plain loads: kept out of the vectoriser,
+				 * which makes slow gathers of them. */
+				__asm__("" : "+r"(x));
+				hit |= (unsigned)((sv->grams[x >> 6] >>
+				    (x & 63)) & 1) << k;
+			}
 			if (hit != 0) {
 				for (k = 0; k < 8; k++)
 					if ((hit >> k & 1) &&
