@@ -13,7 +13,8 @@ src=$1
 out=$2
 cc=${3:-cc}
 
-mkdir -p "$out/scan" "$out/frame" "$out/rules" "$out/config" "$out/elf"
+mkdir -p "$out/scan" "$out/frame" "$out/rules" "$out/config" "$out/elf" \
+    "$out/sieve"
 
 # seed DIR FILE...: copy files into a seed dir, skipping missing ones.
 seed() {
@@ -26,6 +27,8 @@ seed() {
 
 seed scan "$src"/fixtures/*.log "$src"/fixtures/corpus/*.log \
     "$src"/fixtures/messy/* 2>/dev/null
+# The sieve reads the same logs.
+seed sieve "$src"/fixtures/*.log "$src"/fixtures/corpus/*.log 2>/dev/null
 
 # One seed per distinct frame-looking line (capped: the mutator does the
 # rest).

@@ -37,7 +37,7 @@ for h in "$@"; do
 	# The frame parsers read the scanner's words.
 	dict=""
 	case $h in
-	frame)	d=$src/fuzz/scan.dict ;;
+	frame|sieve)	d=$src/fuzz/scan.dict ;;
 	*)	d=$src/fuzz/$h.dict ;;
 	esac
 	[ -f "$d" ] && dict="-dict=$d"

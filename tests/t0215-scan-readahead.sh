@@ -36,6 +36,11 @@ same() {
 	cmp -s a.json b.json
 	t_ok $? "$1: a pipe gives the same reports as the file"
 	t_is "$rc1 $rc2 $rc3" "$rc2 $rc2 $rc2" "$1: the same exit status"
+	# In a sanitizer build: no report of its own (a race between the
+	# threads would show here).
+	! grep -q 'WARNING: ThreadSanitizer\|ERROR: AddressSanitizer\|runtime error:' \
+	    ra.err plain.err pipe.err
+	t_ok $? "$1: no sanitizer report about fttriage itself"
 }
 
 for log in "$CORPUS"/*.log; do
@@ -101,6 +106,10 @@ for delay in 0 0.01 0.02 0.05 0.1; do
 	: >cut.log
 	wait "$pid"
 	rc=$?
+	if grep -q 'WARNING: ThreadSanitizer\|ERROR: AddressSanitizer' cut.err; then
+		bad=1
+		sed 's/^/#   /' cut.err | head -30
+	fi
 	if [ "$rc" -ge 128 ]; then
 		bad=1
 		echo "# killed by a signal after a cut at ${delay}s: $rc"

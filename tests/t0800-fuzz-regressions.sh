@@ -14,7 +14,7 @@ clean() {
 	[ "$1" -lt 124 ]
 }
 
-for h in scan frame rules config elf; do
+for h in scan frame rules config elf sieve; do
 	[ -d "$R/$h" ] || continue
 	for f in "$R/$h"/*; do
 		[ -f "$f" ] || continue
