@@ -99,6 +99,8 @@ struct sieve {
 	size_t		*lens;
 	size_t		 nlits;
 	int		 all;		/* an empty literal: every line */
+	uint8_t		 wordbyte[128];	/* 0xff: a byte a sampled word of a
+					 * literal may hold (case aside) */
 	unsigned	 g;		/* gram length, 0 without literals */
 	uint64_t	 gmask;		/* the low g bytes */
 	size_t		 max_line;
@@ -343,6 +345,25 @@ sieve_set_literals(struct sieve *sv, const char *const *lits, size_t n)
 		sv->nents += sv->g;
 	}
 	sv->nlits = n;
+	/*
+	 * The bytes a sampled piece can hold: the first 2g - 1 of each
+	 * literal.  A word with any other byte is no piece; a literal with a
+	 * byte past ASCII lets every word through.
+	 */
+	memset(sv->wordbyte, 0, sizeof sv->wordbyte);
+	for (i = 0; i < n; i++)
+		for (j = 0; j < 2 * sv->g - 1 && j < sv->lens[i]; j++) {
+			unsigned char c = (unsigned char)sv->lits[i][j];
+
+			if (c >= 0x80) {
+				memset(sv->wordbyte, 0xff, sizeof sv->wordbyte);
+				break;
+			}
+			sv->wordbyte[c] = 0xff;
+		}
+	for (j = 0; j < 128; j++)
+		if (sv->wordbyte[j | 0x20])
+			sv->wordbyte[j] = 0xff;
 	sv->ents = xreallocarray(NULL, sv->nents, sizeof *sv->ents);
 	sv->nents = 0;
 	for (i = 0; i < n; i++) {
@@ -756,6 +777,9 @@ sieve_scan_avx512(struct sieve *sv, const char *p, size_t n, struct scan *sc)
 	const __m512i	 del = _mm512_set1_epi8(0x7f);
 	const __m512i	 fold = _mm512_set1_epi8(0x20);
 	const __m512i	 mult = _mm512_set1_epi64((long long)GRAM_MULT);
+	const __m512i	 wb0 = _mm512_loadu_si512((const void *)sv->wordbyte);
+	const __m512i	 wb1 = _mm512_loadu_si512((const void *)(sv->wordbyte + 64));
+	const __m512i	 ones = _mm512_set1_epi8(-1);
 	const unsigned	 g = sv->g;
 	__m512i		 pt0 = _mm512_setzero_si512(), pt1 = pt0;
 	size_t		 i = 0;
@@ -789,17 +813,23 @@ sieve_scan_avx512(struct sieve *sv, const char *p, size_t n, struct scan *sc)
 			__m512i	 h = _mm512_srli_epi64(_mm512_mullo_epi64(
 			    _mm512_or_si512(v, fold), mult), 64 - GRAM_BITS);
 			uint64_t hs[8];
-			unsigned hit = 0, k;
+			unsigned hit = 0, k, clean;
+			__m512i	 ok = _mm512_permutex2var_epi8(wb0, v, wb1);
 
+			ok = _mm512_mask_blend_epi8(_mm512_movepi8_mask(v), ok,
+			    _mm512_setzero_si512());
+			clean = _mm512_cmpeq_epi64_mask(ok, ones);
 			_mm512_storeu_si512((void *)hs, h);
-			for (k = 0; k < 8; k++) {
-				uint64_t x = hs[k];
+			if (clean != 0) {
+				__m512i wv = _mm512_mask_i64gather_epi64(
+				    _mm512_setzero_si512(), (__mmask8)clean,
+				    _mm512_srli_epi64(h, 6),
+				    (const long long *)sv->grams, 8);
 
-				/* Plain loads: kept out of the vectoriser,
-				 * which makes slow gathers of them. */
-				__asm__("" : "+r"(x));
-				hit |= (unsigned)((sv->grams[x >> 6] >>
-				    (x & 63)) & 1) << k;
+				wv = _mm512_srlv_epi64(wv, _mm512_and_si512(h,
+				    _mm512_set1_epi64(63)));
+				hit = _mm512_test_epi64_mask(wv,
+				    _mm512_set1_epi64(1));
 			}
 			if (hit != 0) {
 				for (k = 0; k < 8; k++)
