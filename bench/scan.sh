@@ -10,9 +10,10 @@
 # warnings, tracebacks, compiler lines, pip output) with that report every
 # ~2,000 lines.  With the file in the page cache it times (best of three,
 # wall clock and CPU time) `fttriage scan --format json FILE >/dev/null`,
-# `grep -c ThreadSanitizer FILE` and `wc -l FILE`, and prints the ratios
-# and scan's peak resident memory.  The target: scan no slower than grep -c, and
-# under 64 MiB whatever the size.
+# the same with its readahead thread off (FTTRIAGE_READAHEAD=0), `grep -c
+# ThreadSanitizer FILE` and `wc -l FILE`, and prints the ratios and scan's
+# peak resident memory.  The target: scan no slower than grep -c (wall
+# clock), and under 64 MiB whatever the size.
 #
 # Environment: FTTRIAGE (the binary; default ./fttriage), CC (default
 # gcc, then clang), BENCH_DIR (where the log goes; default $TMPDIR or
@@ -164,7 +165,10 @@ cmds = [
      [fttriage, "scan", "--format", "json", log]),
     ("grep -c ThreadSanitizer", ["grep", "-c", "ThreadSanitizer", log]),
     ("wc -l", ["wc", "-l", log]),
+    ("  the same, one thread",
+     [fttriage, "scan", "--format", "json", log]),
 ]
+one_thread = dict(os.environ, FTTRIAGE_READAHEAD="0")
 wall, cpu = {}, {}
 rss = 0
 for _ in range(3):
@@ -174,7 +178,9 @@ for _ in range(3):
         # /dev/null, so the small outputs go through a pipe.
         with open(os.devnull, "wb") as null:
             p = subprocess.Popen(argv, stdout=null if argv[0] == fttriage
-                                 else subprocess.PIPE)
+                                 else subprocess.PIPE,
+                                 env=one_thread if name.startswith(" ")
+                                 else None)
             if p.stdout is not None:
                 p.stdout.read()
             _, status, ru = os.wait4(p.pid, 0)
@@ -190,10 +196,11 @@ size = os.path.getsize(log)
 for name, _ in cmds:
     print("%-28s wall %7.3f s (%5.0f MiB/s)  cpu %7.3f s" %
           (name, wall[name], size / wall[name] / (1 << 20), cpu[name]))
-s, g, w = (wall[c[0]] for c in cmds)
-cs, cg, cw = (cpu[c[0]] for c in cmds)
+s, g, w, s1 = (wall[c[0]] for c in cmds)
+cs, cg, cw, cs1 = (cpu[c[0]] for c in cmds)
 print("scan / grep -c   = %.2f wall, %.2f cpu" % (s / g, cs / cg))
 print("scan / wc -l     = %.2f wall, %.2f cpu" % (s / w, cs / cw))
+print("one thread / grep -c = %.2f wall, %.2f cpu" % (s1 / g, cs1 / cg))
 print("rss-from-python %d" % rss)
 EOF
 grep -v '^rss-from-python' "$dir/times"

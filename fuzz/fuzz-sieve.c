@@ -2,9 +2,10 @@
  * fuzz-sieve.c: libFuzzer harness for the sieve (sieve.c), differential.
  *
  * The input, with a newline added when it has none, is searched by every
- * implementation this processor runs; they must agree on every hit, and
- * no line that anchor.c, the cleaner or a literal would care about may be
- * passed over.  The literals are a few of the shipped rules' kind, so that
+ * implementation this processor runs; they must agree on every hit, no
+ * line that anchor.c, the cleaner or a literal would care about may be
+ * passed over, and the two halves of the search (bytes, heads) must find
+ * every line the whole does.  The literals are a few of the shipped rules' kind, so that
  * the sampled-word search is exercised too.  Aborts on any disagreement.
  */
 #include "config.h"
@@ -104,6 +105,38 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (used == 0)
 		abort();
+	/* The two halves find what the whole finds. */
+	{
+		static struct sieve_hit hb[256], hh[256];
+		size_t	 nb, nhh, db, dh, a, b, o;
+		uint64_t lb, lh;
+
+		sieve_free(sv);
+		sv = sieve_new(MAX_LINE);
+		sieve_set_literals(sv, literals, nitems(literals));
+		(void)sieve_use(sv, impls[first]);
+		nb = sieve_scan_part(sv, buf, n, SIEVE_BYTES, hb, nitems(hb),
+		    &db, &lb);
+		nhh = sieve_scan_part(sv, buf, n, SIEVE_HEAD, hh, nitems(hh),
+		    &dh, &lh);
+		/* Compared where all three lists are complete. */
+		for (a = b = o = 0; o < nh[first]; o++) {
+			uint32_t off = hits[first][o].off;
+
+			if ((db < n && off >= db) || (dh < n && off >= dh))
+				break;
+			while (a < nb && hb[a].off < off)
+				a++;
+			while (b < nhh && hh[b].off < off)
+				b++;
+			if (!((a < nb && hb[a].off == off) ||
+			    (b < nhh && hh[b].off == off)))
+				abort();
+		}
+		if (db == n && dh == n && done[first] == n &&
+		    (lb != lines[first] || lh != lines[first]))
+			abort();
+	}
 	/* Up to done, every line that matters is a hit. */
 	k = first;
 	for (p = buf, i = 0; p < buf + done[k]; p = e + 1) {

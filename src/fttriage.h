@@ -335,9 +335,9 @@ struct sieve_hit {
 
 /* Something that marks lines, run ahead of the reader (readahead.c). */
 struct indexer {
-	size_t	(*scan)(void *state, const char *, size_t,
+	size_t	(*scan)(void *state, const char *, size_t, int what,
 		    struct sieve_hit *, size_t max, size_t *done,
-		    uint64_t *lines);   /* as sieve_scan() */
+		    uint64_t *lines);   /* as sieve_scan_part() */
 	void	(*free)(void *state);
 	void	*state;
 };
@@ -352,6 +352,8 @@ struct line_marks {
 				      * from_line, in order */
 	size_t		 nhits;
 	size_t		 cap;
+	int		 what;       /* SIEVE_BYTES: heads are left to the
+				      * reader; with SIEVE_HEAD: complete */
 	char		*map;        /* the window they were found in, */
 	size_t		 map_len;    /* for the reader to take, or NULL */
 	uint64_t	 map_off;

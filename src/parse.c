@@ -56,6 +56,9 @@ struct sieved {
 	size_t			 n;        /* bytes searched from base */
 	size_t			 done;     /* the hits are complete up to here */
 	uint64_t		 done_lines; /* newlines before done */
+	int			 what;     /* the sieve's SIEVE_* half, or both */
+	const char		*limit;    /* heads: searched piece by piece
+					    * up to here */
 	struct sieve_hit	 hits[4096];
 	size_t			 nhits;
 	size_t			 next;     /* the first hit not yet passed */
@@ -545,24 +548,56 @@ learn_test(struct parser *p, const char *s, size_t n)
 	}
 }
 
-/* Run the sieve over [from, end), whole lines; line is the line before. */
+/*
+ * Run the sieve (what: SIEVE_BYTES, SIEVE_HEAD or both) over [from, end),
+ * whole lines; line is the number of lines before from.
+ */
 static void
 sieve_from(struct parser *p, const char *from, const char *end, uint64_t gen,
-    uint64_t line)
+    uint64_t line, int what)
 {
 	struct sieved	*c = &p->sieved;
-	size_t		 n = (size_t)(end - from);
 
-	/* Hits hold 32-bit offsets; a source's buffer is far smaller. */
-	if (n > UINT32_MAX)
-		n = UINT32_MAX;
 	c->gen = gen;
 	c->base = from;
 	c->line = line;
-	c->n = n;
-	c->nhits = sieve_scan(p->sv, from, n, c->hits, nitems(c->hits),
-	    &c->done, &c->done_lines);
+	c->n = (size_t)(end - from);
+	c->what = what;
+	c->limit = end;
+	c->nhits = sieve_scan_part(p->sv, from, c->n, what, c->hits,
+	    nitems(c->hits), &c->done, &c->done_lines);
 	c->next = 0;
+}
+
+/* Are the kept hits for [buf, limit), of this half of the sieve? */
+static int
+sieved_fits(const struct sieved *c, const struct skip_at *at,
+    const char *limit, int what)
+{
+	return c->gen == at->gen && at->gen != 0 && c->what == what &&
+	    at->buf >= c->base && at->buf <= c->base + c->done &&
+	    c->limit == limit;
+}
+
+/*
+ * The heads of the lines from 'from', a piece of [from, limit) at a time:
+ * the piece is read again at once for the lines it marks, so it should
+ * still be in the processor's cache then.
+ */
+#define HEAD_PIECE (32 * 1024)
+
+static void
+heads_from(struct parser *p, const char *from, const char *limit,
+    uint64_t gen, uint64_t line)
+{
+	const char	*end = limit, *nl;
+
+	if ((size_t)(limit - from) > HEAD_PIECE &&
+	    (nl = memchr(from + HEAD_PIECE - 1, '\n',
+	    (size_t)(limit - (from + HEAD_PIECE - 1)))) != NULL)
+		end = nl + 1;
+	sieve_from(p, from, end, gen, line, SIEVE_HEAD);
+	p->sieved.limit = limit;
 }
 
 /*
@@ -581,6 +616,82 @@ count_lines(const char *pos, const char *end)
 		pos = nl + 1;
 	}
 	return n;
+}
+
+/*
+ * parser_skip() over marks of what is inside lines only: the heads and
+ * lengths of the lines are looked at here, up to the end of the marks or
+ * of the buffer, and the two lists walked together.  Returns where it
+ * stopped, and the lines before that in *cur.
+ */
+static const char *
+skip_marked_heads(struct parser *p, const struct skip_at *at,
+    const char *end, uint64_t bufend, uint64_t *curp)
+{
+	struct sieved	*c = &p->sieved;
+	const struct line_marks *m = at->marks;
+	const char	*buf = at->buf, *pos = buf, *lim, *bp, *cp, *hp, *nl;
+	uint64_t	 cur = at->line;
+	size_t		 lo, hi, mid;
+	int		 why;
+
+	lim = m->to <= bufend ? buf + (m->to - at->offset) : end;
+	if (!sieved_fits(c, at, lim, SIEVE_HEAD))
+		heads_from(p, buf, lim, at->gen, at->line);
+	lo = 0;
+	hi = m->nhits;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (m->from + m->hits[mid].off < at->offset)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (;;) {
+		while (lo < m->nhits && m->from + m->hits[lo].off <
+		    at->offset + (uint64_t)(pos - buf))
+			lo++;
+		while (c->next < c->nhits && c->base + c->hits[c->next].off < pos)
+			c->next++;
+		if (c->next == c->nhits && c->done != c->n) {
+			/* The head hits filled up: look further. */
+			heads_from(p, pos, lim, at->gen, cur);
+			continue;
+		}
+		if (c->next == c->nhits && c->base + c->n < lim) {
+			/* The next piece. */
+			heads_from(p, c->base + c->n, lim, at->gen,
+			    c->line + c->done_lines);
+			continue;
+		}
+		bp = lo < m->nhits && m->from + m->hits[lo].off < at->offset +
+		    (uint64_t)(lim - buf) ? buf + (m->from + m->hits[lo].off -
+		    at->offset) : NULL;
+		cp = c->next < c->nhits ? c->base + c->hits[c->next].off : NULL;
+		if (bp == NULL && cp == NULL) {
+			/* The rest up to lim is noise. */
+			cur = c->line + c->done_lines;
+			pos = lim;
+			break;
+		}
+		if (bp != NULL && (cp == NULL || bp <= cp)) {
+			hp = bp;
+			cur = m->from_line + m->hits[lo].line;
+			why = m->hits[lo].why;
+		} else {
+			hp = cp;
+			cur = c->line + c->hits[c->next].line;
+			why = SIEVE_HEAD;
+		}
+		pos = hp;
+		nl = memchr(hp, '\n', (size_t)(end - hp));
+		if (!skip_line(p, hp, (size_t)(nl - hp), why == SIEVE_HEAD))
+			break;
+		cur++;
+		pos = nl + 1;
+	}
+	*curp = cur;
+	return pos;
 }
 
 /*
@@ -610,6 +721,11 @@ parser_skip(void *arg, const struct skip_at *at, uint64_t *lines)
 		return 0;
 	end = last + 1;
 	bufend = at->offset + (uint64_t)(end - buf);
+	if (m != NULL && m->from <= at->offset && at->offset < m->to &&
+	    !(m->what & SIEVE_HEAD)) {
+		pos = skip_marked_heads(p, at, end, bufend, &cur);
+		goto done;
+	}
 	if (m != NULL && m->from <= at->offset && at->offset < m->to) {
 		/* The first mark at or after buf. */
 		lo = 0;
@@ -660,9 +776,9 @@ parser_skip(void *arg, const struct skip_at *at, uint64_t *lines)
 		}
 		goto done;
 	}
-	if (c->gen != at->gen || at->gen == 0 || buf < c->base ||
-	    buf > c->base + c->done || c->base + c->n != end)
-		sieve_from(p, buf, end, at->gen, at->line);
+	if (!sieved_fits(c, at, end, SIEVE_BYTES | SIEVE_HEAD))
+		sieve_from(p, buf, end, at->gen, at->line,
+		    SIEVE_BYTES | SIEVE_HEAD);
 	for (;;) {
 		while (c->next < c->nhits && c->base + c->hits[c->next].off < pos)
 			c->next++;
@@ -674,7 +790,8 @@ parser_skip(void *arg, const struct skip_at *at, uint64_t *lines)
 				break;
 			}
 			/* The hits filled up: look further. */
-			sieve_from(p, pos, end, at->gen, cur);
+			sieve_from(p, pos, end, at->gen, cur,
+			    SIEVE_BYTES | SIEVE_HEAD);
 			continue;
 		}
 		h = &c->hits[c->next];
@@ -696,10 +813,10 @@ done:
 }
 
 static size_t
-indexer_scan(void *state, const char *p, size_t n, struct sieve_hit *hits,
-    size_t max, size_t *done, uint64_t *lines)
+indexer_scan(void *state, const char *p, size_t n, int what,
+    struct sieve_hit *hits, size_t max, size_t *done, uint64_t *lines)
 {
-	return sieve_scan(state, p, n, hits, max, done, lines);
+	return sieve_scan_part(state, p, n, what, hits, max, done, lines);
 }
 
 static void

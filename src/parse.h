@@ -60,6 +60,8 @@ struct sieve *sieve_new(size_t max_line);
 void	 sieve_free(struct sieve *);
 void	 sieve_set_literals(struct sieve *, const char *const *, size_t);
 int	 sieve_use(struct sieve *, const char *impl);
+size_t	 sieve_scan_part(struct sieve *, const char *, size_t, int what,
+	    struct sieve_hit *, size_t max, size_t *done, uint64_t *lines);
 size_t	 sieve_scan(struct sieve *, const char *, size_t,
 	    struct sieve_hit *, size_t max, size_t *done, uint64_t *lines);
 

@@ -35,6 +35,7 @@ struct readahead {
 	size_t		 count;		/* batches in the ring */
 	int		 done;		/* no more batches will come */
 	int		 stop;		/* the reader is gone */
+	int		 waiting;	/* the reader waits for a batch */
 	uint64_t	 pos;		/* where the next batch starts */
 	uint64_t	 line;		/* lines before pos */
 	struct sieve_hit hits[RA_HITS];	/* the indexer's scratch */
@@ -65,8 +66,8 @@ index_lines(struct readahead *ra, const char *p, size_t n,
 	m->from = ra->pos;
 	m->from_line = ra->line;
 	while (at < n) {
-		k = ra->ix.scan(ra->ix.state, p + at, n - at, hits, RA_HITS,
-		    &done, &lines);
+		k = ra->ix.scan(ra->ix.state, p + at, n - at, m->what, hits,
+		    RA_HITS, &done, &lines);
 		for (i = 0; i < k; i++) {
 			hits[i].off += (uint32_t)at;
 			hits[i].line += (uint32_t)base;
@@ -105,6 +106,14 @@ next_batch(struct readahead *ra, struct line_marks *m)
 	m->map = NULL;
 	m->map_len = 0;
 	m->from = m->to = ra->pos;
+	/*
+	 * Share the work: when the reader is waiting for batches, leave the
+	 * lines' heads to it (it has time to spare), else mark them too.
+	 */
+	pthread_mutex_lock(&ra->lock);
+	m->what = ra->waiting || ra->count <= 2 ? SIEVE_BYTES :
+	    SIEVE_BYTES | SIEVE_HEAD;
+	pthread_mutex_unlock(&ra->lock);
 	m->from_line = m->to_line = ra->line;
 	if (fstat(ra->fd, &sb) == -1 || (uint64_t)sb.st_size <= ra->pos)
 		return 1;
@@ -254,7 +263,9 @@ readahead_marks(struct readahead *ra, uint64_t off)
 		}
 		if (ra->count > 0 || ra->done)
 			break;
+		ra->waiting = 1;
 		pthread_cond_wait(&ra->changed, &ra->lock);
+		ra->waiting = 0;
 	}
 	if (ra->count > 0 && ra->ring[ra->head].from <= off &&
 	    off < ra->ring[ra->head].to)

@@ -118,6 +118,7 @@ struct scan {
 	uint64_t	 nls;		/* newlines before it */
 	size_t		 wpos;		/* the next word to sample */
 	int		 inhit;		/* the current line is a hit already */
+	int		 mode;		/* SIEVE_BYTES, SIEVE_HEAD: what to look at */
 };
 
 static int sieve_scan_portable(struct sieve *, const char *, size_t,
@@ -397,16 +398,32 @@ size_t
 sieve_scan(struct sieve *sv, const char *p, size_t n, struct sieve_hit *hits,
     size_t max, size_t *done, uint64_t *lines)
 {
+	return sieve_scan_part(sv, p, n, SIEVE_BYTES | SIEVE_HEAD, hits, max,
+	    done, lines);
+}
+
+/*
+ * sieve_scan() looking only at the bytes inside lines (SIEVE_BYTES: the
+ * same lines it calls SIEVE_BYTES), or only at heads and lengths
+ * (SIEVE_HEAD: the lines whose head or length alone would stop it).  The
+ * two halves may run in two threads; together they find the lines
+ * sieve_scan() does, a line found by both being SIEVE_BYTES.
+ */
+size_t
+sieve_scan_part(struct sieve *sv, const char *p, size_t n, int what,
+    struct sieve_hit *hits, size_t max, size_t *done, uint64_t *lines)
+{
 	struct scan	sc;
 
 	memset(&sc, 0, sizeof sc);
 	sc.hits = hits;
 	sc.max = max;
+	sc.mode = what;
 	*done = n;
 	*lines = 0;
 	if (n == 0 || max == 0)
 		return 0;
-	if (sv->all) {
+	if (sv->all && (what & SIEVE_BYTES)) {
 		/* Every line holds the empty literal: each is a hit. */
 		const char *q = p, *e;
 
@@ -548,11 +565,13 @@ sieve_finish(struct sieve *sv, const char *p, size_t n, size_t i,
     struct scan *sc)
 {
 	const unsigned char *u = (const unsigned char *)p;
+	const int	 bytes = sc->mode & SIEVE_BYTES;
+	const int	 heads = sc->mode & SIEVE_HEAD;
 
 	for (; i < n; i++) {
 		int hit = 0;
 
-		if (sv->g != 0 && i == sc->wpos) {
+		if (bytes && sv->g != 0 && i == sc->wpos) {
 			uint64_t w = 0;
 
 			if (!sc->inhit && i + sv->g <= n) {
@@ -566,11 +585,12 @@ sieve_finish(struct sieve *sv, const char *p, size_t n, size_t i,
 		 * its line's last byte: an anchor never spans lines, and may
 		 * end on the newline only when its last byte may be any.
 		 */
-		if (!sc->inhit && (hit || (i >= 2 && pattern_end(sv, u, i) != 0)) &&
-		    scan_hit(sc, SIEVE_BYTES))
+		if (bytes && !sc->inhit && (hit || (i >= 2 &&
+		    pattern_end(sv, u, i) != 0)) && scan_hit(sc, SIEVE_BYTES))
 			return 1;
 		if (u[i] == '\n') {
-			if (!sc->inhit && line_stops(sv, p, sc->ls, i) &&
+			if (heads && !sc->inhit &&
+			    line_stops(sv, p, sc->ls, i) &&
 			    scan_hit(sc, SIEVE_HEAD))
 				return 1;
 			sc->inhit = 0;
@@ -578,9 +598,10 @@ sieve_finish(struct sieve *sv, const char *p, size_t n, size_t i,
 			sc->ls = i + 1;
 			continue;
 		}
-		if (!sc->inhit && control_byte(u[i]) && scan_hit(sc, SIEVE_BYTES))
+		if (bytes && !sc->inhit && control_byte(u[i]) &&
+		    scan_hit(sc, SIEVE_BYTES))
 			return 1;
-		if (!sc->inhit && i - sc->ls >= sv->max_line &&
+		if (heads && !sc->inhit && i - sc->ls >= sv->max_line &&
 		    scan_hit(sc, SIEVE_HEAD))
 			return 1;
 	}
@@ -646,14 +667,20 @@ sieve_scan_avx2(struct sieve *sv, const char *p, size_t n, struct scan *sc)
 	const unsigned	 g = sv->g;
 	__m256i		 pt0 = zero, pt1 = zero;
 	size_t		 i = 0;
+	const int	 bytes = sc->mode & SIEVE_BYTES;
+	const int	 heads = sc->mode & SIEVE_HEAD;
 
 	while (i + 32 <= n) {
 		__m256i	 v = _mm256_loadu_si256((const __m256i *)(p + i));
 		__m256i	 lo = _mm256_and_si256(v, low4);
 		__m256i	 hi = _mm256_and_si256(_mm256_srli_epi16(v, 4), low4);
 		__m256i	 t0, t1, m, nl, ctl;
-		uint32_t cand, nlm;
+		uint32_t cand = 0, nlm;
 
+		nl = _mm256_cmpeq_epi8(v, nlv);
+		nlm = (uint32_t)_mm256_movemask_epi8(nl);
+		if (!bytes)
+			goto lines;
 		t0 = _mm256_and_si256(_mm256_shuffle_epi8(lo0, lo),
 		    _mm256_shuffle_epi8(hi0, hi));
 		t1 = _mm256_and_si256(_mm256_shuffle_epi8(lo1, lo),
@@ -664,13 +691,11 @@ sieve_scan_avx2(struct sieve *sv, const char *p, size_t n, struct scan *sc)
 		    carry1(pt1, t1)));
 		pt0 = t0;
 		pt1 = t1;
-		nl = _mm256_cmpeq_epi8(v, nlv);
 		ctl = _mm256_or_si256(_mm256_cmpeq_epi8(_mm256_min_epu8(v, c1f),
 		    v), _mm256_cmpeq_epi8(v, del));
 		ctl = _mm256_andnot_si256(nl, ctl);
 		cand = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m,
 		    zero)) | (uint32_t)_mm256_movemask_epi8(ctl);
-		nlm = (uint32_t)_mm256_movemask_epi8(nl);
 		if (g == 8 && i + 40 <= n) {
 			/* The usual case, without branches: the four words of
 			 * the step, looked up in the bitmap at once. */
@@ -708,13 +733,24 @@ sieve_scan_avx2(struct sieve *sv, const char *p, size_t n, struct scan *sc)
 					cand |= 1u << (sc->wpos - i);
 			}
 		}
+lines:
+		if (!heads && cand == 0) {
+			/* Only bytes matter, and none here: count lines. */
+			if (nlm != 0) {
+				sc->nls += (uint64_t)__builtin_popcount(nlm);
+				sc->ls = i + 32 - (size_t)__builtin_clz(nlm);
+				sc->inhit = 0;
+			}
+			i += 32;
+			continue;
+		}
 		while (nlm != 0) {
 			unsigned j = (unsigned)__builtin_ctz(nlm);
 			size_t	 e = i + j;
 			uint32_t upto = (2u << j) - 1;   /* bits 0..j */
 
 			if (!sc->inhit && (((cand & upto) != 0 &&
-			    scan_hit(sc, SIEVE_BYTES)) || (!sc->inhit &&
+			    scan_hit(sc, SIEVE_BYTES)) || (heads && !sc->inhit &&
 			    line_stops_vec(sv, p, n, sc->ls, e) &&
 			    scan_hit(sc, SIEVE_HEAD))))
 				return 1;
@@ -725,7 +761,7 @@ sieve_scan_avx2(struct sieve *sv, const char *p, size_t n, struct scan *sc)
 			nlm &= nlm - 1;
 		}
 		if (!sc->inhit && ((cand != 0 && scan_hit(sc, SIEVE_BYTES)) ||
-		    (!sc->inhit && i + 32 - sc->ls > sv->max_line &&
+		    (heads && !sc->inhit && i + 32 - sc->ls > sv->max_line &&
 		    scan_hit(sc, SIEVE_HEAD))))
 			return 1;
 		i += 32;
@@ -783,13 +819,19 @@ sieve_scan_avx512(struct sieve *sv, const char *p, size_t n, struct scan *sc)
 	const unsigned	 g = sv->g;
 	__m512i		 pt0 = _mm512_setzero_si512(), pt1 = pt0;
 	size_t		 i = 0;
+	const int	 bytes = sc->mode & SIEVE_BYTES;
+	const int	 heads = sc->mode & SIEVE_HEAD;
 
 	while (i + 64 <= n) {
 		__m512i	 v = _mm512_loadu_si512((const void *)(p + i));
 		__m512i	 lo = _mm512_and_si512(v, low4);
 		__m512i	 hi = _mm512_and_si512(_mm512_srli_epi16(v, 4), low4);
 		__m512i	 t0, t1, t2;
-		uint64_t cand, nlm;
+		uint64_t cand = 0, nlm;
+
+		nlm = _mm512_cmpeq_epi8_mask(v, nlv);
+		if (!bytes)
+			goto lines;
 
 		t0 = _mm512_and_si512(_mm512_shuffle_epi8(lo0, lo),
 		    _mm512_shuffle_epi8(hi0, hi));
@@ -803,7 +845,6 @@ sieve_scan_avx512(struct sieve *sv, const char *p, size_t n, struct scan *sc)
 		    _mm512_permutex2var_epi8(pt0, by2, t0), 0x80);
 		pt0 = t0;
 		pt1 = t1;
-		nlm = _mm512_cmpeq_epi8_mask(v, nlv);
 		cand = _mm512_test_epi8_mask(t2, t2) |
 		    ((_mm512_cmple_epu8_mask(v, c1f) |
 		    _mm512_cmpeq_epi8_mask(v, del)) & ~nlm);
@@ -850,13 +891,24 @@ sieve_scan_avx512(struct sieve *sv, const char *p, size_t n, struct scan *sc)
 					cand |= 1ULL << (sc->wpos - i);
 			}
 		}
+lines:
+		if (!heads && cand == 0) {
+			/* Only bytes matter, and none here: count lines. */
+			if (nlm != 0) {
+				sc->nls += (uint64_t)__builtin_popcountll(nlm);
+				sc->ls = i + 64 - (size_t)__builtin_clzll(nlm);
+				sc->inhit = 0;
+			}
+			i += 64;
+			continue;
+		}
 		while (nlm != 0) {
 			unsigned j = (unsigned)__builtin_ctzll(nlm);
 			size_t	 e = i + j;
 			uint64_t upto = (2ULL << j) - 1;   /* bits 0..j */
 
 			if (!sc->inhit && (((cand & upto) != 0 &&
-			    scan_hit(sc, SIEVE_BYTES)) || (!sc->inhit &&
+			    scan_hit(sc, SIEVE_BYTES)) || (heads && !sc->inhit &&
 			    line_stops_vec(sv, p, n, sc->ls, e) &&
 			    scan_hit(sc, SIEVE_HEAD))))
 				return 1;
@@ -867,7 +919,7 @@ sieve_scan_avx512(struct sieve *sv, const char *p, size_t n, struct scan *sc)
 			nlm &= nlm - 1;
 		}
 		if (!sc->inhit && ((cand != 0 && scan_hit(sc, SIEVE_BYTES)) ||
-		    (!sc->inhit && i + 64 - sc->ls > sv->max_line &&
+		    (heads && !sc->inhit && i + 64 - sc->ls > sv->max_line &&
 		    scan_hit(sc, SIEVE_HEAD))))
 			return 1;
 		i += 64;
