@@ -16,6 +16,7 @@
 
 #include "fttriage.h"
 #include "parse.h"
+#include "sieve-oracle.h"
 #include "fuzz.h"
 
 #define MAX_LINE 512
@@ -27,33 +28,6 @@ static const char *const literals[] = {
 };
 static const char *const impls[] = { "portable", "avx2", "avx512" };
 
-static int
-has_literal(const char *s, size_t len)
-{
-	size_t	i, j, k, n;
-
-	for (k = 0; k < nitems(literals); k++) {
-		n = strlen(literals[k]);
-		for (i = 0; i + n <= len; i++) {
-			for (j = 0; j < n; j++)
-				if ((s[i + j] | 0x20) != literals[k][j])
-					break;
-			if (j == n)
-				return 1;
-		}
-	}
-	return 0;
-}
-
-static int
-must_stop(const char *s, size_t len)
-{
-	size_t	t = clean_timestamp_len(s, len);
-
-	return len > MAX_LINE || line_head(s, len) != 0 ||
-	    (line_anchors(s + t, len - t, 1) & ~ANCHOR_TEST) != 0 ||
-	    has_literal(s, len);
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -143,7 +117,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		e = memchr(p, '\n', (size_t)(buf + n - p));
 		if (i < nh[k] && hits[k][i].off == (uint32_t)(p - buf))
 			i++;
-		else if (must_stop(p, (size_t)(e - p)))
+		else if (oracle_must_stop(p, (size_t)(e - p), MAX_LINE,
+		    literals, nitems(literals)))
 			abort();
 	}
 	sieve_free(sv);

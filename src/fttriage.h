@@ -330,6 +330,7 @@ struct line {
 struct sieve_hit {
 	uint32_t	 off;        /* where the line starts */
 	uint32_t	 line;       /* newlines before it */
+	uint32_t	 len;        /* its length, or 0 when not known */
 	uint8_t		 why;        /* SIEVE_HEAD or SIEVE_BYTES */
 };
 

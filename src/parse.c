@@ -482,7 +482,7 @@ skip_line(struct parser *p, const char *raw, size_t len, int quiet)
 		if (n > 0 && (clean_failure_prefix(s, n) || (s[0] == '[' &&
 		    clean_channel_prefix(s, n, &key, &keylen) != 0)))
 			return 0;
-	} else if (line_head(raw, len) != 0)
+	} else if (line_head_after(raw, len, t) != 0)
 		return 0;
 	if (!quiet) {
 		anchors = line_anchors(s, n, 1);
@@ -600,6 +600,31 @@ heads_from(struct parser *p, const char *from, const char *limit,
 	p->sieved.limit = limit;
 }
 
+/* The first of the marks at or after offset off. */
+static size_t
+first_mark(const struct line_marks *m, uint64_t off)
+{
+	size_t	lo = 0, hi = m->nhits, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (m->from + m->hits[mid].off < off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Where a marked line ends: its newline, known or looked for. */
+static inline const char *
+hit_end(const char *hp, const struct sieve_hit *h, const char *end)
+{
+	if (h->len != 0 && (size_t)(end - hp) > h->len && hp[h->len] == '\n')
+		return hp + h->len;
+	return memchr(hp, '\n', (size_t)(end - hp));
+}
+
 /*
  * The lines up to end that marks say nothing of are noise: how many
  * newlines there are from pos to end (pos at a line start, end after a
@@ -631,22 +656,15 @@ skip_marked_heads(struct parser *p, const struct skip_at *at,
 	struct sieved	*c = &p->sieved;
 	const struct line_marks *m = at->marks;
 	const char	*buf = at->buf, *pos = buf, *lim, *bp, *cp, *hp, *nl;
+	const struct sieve_hit *h;
 	uint64_t	 cur = at->line;
-	size_t		 lo, hi, mid;
+	size_t		 lo;
 	int		 why;
 
 	lim = m->to <= bufend ? buf + (m->to - at->offset) : end;
 	if (!sieved_fits(c, at, lim, SIEVE_HEAD))
 		heads_from(p, buf, lim, at->gen, at->line);
-	lo = 0;
-	hi = m->nhits;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (m->from + m->hits[mid].off < at->offset)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	lo = first_mark(m, at->offset);
 	for (;;) {
 		while (lo < m->nhits && m->from + m->hits[lo].off <
 		    at->offset + (uint64_t)(pos - buf))
@@ -676,15 +694,17 @@ skip_marked_heads(struct parser *p, const struct skip_at *at,
 		}
 		if (bp != NULL && (cp == NULL || bp <= cp)) {
 			hp = bp;
-			cur = m->from_line + m->hits[lo].line;
-			why = m->hits[lo].why;
+			h = &m->hits[lo];
+			cur = m->from_line + h->line;
+			why = h->why;
 		} else {
 			hp = cp;
-			cur = c->line + c->hits[c->next].line;
+			h = &c->hits[c->next];
+			cur = c->line + h->line;
 			why = SIEVE_HEAD;
 		}
 		pos = hp;
-		nl = memchr(hp, '\n', (size_t)(end - hp));
+		nl = hit_end(hp, h, end);
 		if (!skip_line(p, hp, (size_t)(nl - hp), why == SIEVE_HEAD))
 			break;
 		cur++;
@@ -712,7 +732,7 @@ parser_skip(void *arg, const struct skip_at *at, uint64_t *lines)
 	const char	*buf = at->buf, *last, *nl, *pos = buf, *end, *hp;
 	uint64_t	 cur = at->line, bufend;
 	const struct sieve_hit *h;
-	size_t		 lo, hi, mid;
+	size_t		 lo;
 
 	*lines = 0;
 	/* A hook that cannot say which lines are quiet sees every line. */
@@ -727,20 +747,12 @@ parser_skip(void *arg, const struct skip_at *at, uint64_t *lines)
 		goto done;
 	}
 	if (m != NULL && m->from <= at->offset && at->offset < m->to) {
-		/* The first mark at or after buf. */
-		lo = 0;
-		hi = m->nhits;
-		while (lo < hi) {
-			mid = lo + (hi - lo) / 2;
-			if (m->from + m->hits[mid].off < at->offset)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
+		lo = first_mark(m, at->offset);
 		for (;; lo++) {
 			if (lo < m->nhits && m->from + m->hits[lo].off < bufend) {
 				h = &m->hits[lo];
 				hp = buf + (m->from + h->off - at->offset);
+				nl = hit_end(hp, h, end);
 				/*
 				 * The indexer read these bytes on another
 				 * processor long ago: ask for the next marked
@@ -756,7 +768,6 @@ parser_skip(void *arg, const struct skip_at *at, uint64_t *lines)
 				}
 				cur = m->from_line + h->line;
 				pos = hp;
-				nl = memchr(hp, '\n', (size_t)(end - hp));
 				if (!skip_line(p, hp, (size_t)(nl - hp),
 				    h->why == SIEVE_HEAD))
 					break;
@@ -798,7 +809,7 @@ parser_skip(void *arg, const struct skip_at *at, uint64_t *lines)
 		hp = c->base + h->off;
 		cur = c->line + h->line;
 		pos = hp;
-		nl = memchr(hp, '\n', (size_t)(end - hp));
+		nl = hit_end(hp, h, end);
 		if (!skip_line(p, hp, (size_t)(nl - hp), h->why == SIEVE_HEAD))
 			break;
 		cur++;

@@ -431,6 +431,7 @@ sieve_scan_part(struct sieve *sv, const char *p, size_t n, int what,
 		    (size_t)(p + n - q))) != NULL) {
 			hits[sc.nhits].off = (uint32_t)(q - p);
 			hits[sc.nhits].line = (uint32_t)sc.nhits;
+			hits[sc.nhits].len = (uint32_t)(e - q);
 			hits[sc.nhits++].why = SIEVE_BYTES;
 			q = e + 1;
 		}
@@ -446,6 +447,14 @@ sieve_scan_part(struct sieve *sv, const char *p, size_t n, int what,
 	return sc.nhits;
 }
 
+/* The current line ends at e: a hit on it learns its length. */
+static inline void
+scan_line_end(struct scan *sc, size_t e)
+{
+	if (sc->inhit)
+		sc->hits[sc->nhits - 1].len = (uint32_t)(e - sc->ls);
+}
+
 /* Record the current line as a hit; 1 when the list is full. */
 static inline int
 scan_hit(struct scan *sc, int why)
@@ -454,6 +463,7 @@ scan_hit(struct scan *sc, int why)
 
 	h->off = (uint32_t)sc->ls;
 	h->line = (uint32_t)sc->nls;
+	h->len = 0;
 	h->why = (uint8_t)why;
 	sc->inhit = 1;
 	return sc->nhits == sc->max;
@@ -593,6 +603,7 @@ sieve_finish(struct sieve *sv, const char *p, size_t n, size_t i,
 			    line_stops(sv, p, sc->ls, i) &&
 			    scan_hit(sc, SIEVE_HEAD))
 				return 1;
+			scan_line_end(sc, i);
 			sc->inhit = 0;
 			sc->nls++;
 			sc->ls = i + 1;
@@ -618,6 +629,50 @@ sieve_scan_portable(struct sieve *sv, const char *p, size_t n,
 /* ---- AVX2 ---------------------------------------------------------- */
 
 #ifdef SIEVE_X86
+/*
+ * The lines of one step of a vector implementation: the step starts at
+ * p[i] and is w bytes long (32 or 64); cand and nlm mark its candidate
+ * bytes and its newlines.  Returns 1 when the hits filled up.
+ */
+__attribute__((target("avx2")))
+static inline int
+step_lines(struct sieve *sv, const char *p, size_t n, struct scan *sc,
+    size_t i, unsigned w, uint64_t cand, uint64_t nlm)
+{
+	const int	heads = sc->mode & SIEVE_HEAD;
+
+	if (!heads && cand == 0) {
+		/* Only bytes matter, and none here: count lines. */
+		if (nlm != 0) {
+			scan_line_end(sc, i + (size_t)__builtin_ctzll(nlm));
+			sc->nls += (uint64_t)__builtin_popcountll(nlm);
+			sc->ls = i + 64 - (size_t)__builtin_clzll(nlm);
+			sc->inhit = 0;
+		}
+		return 0;
+	}
+	while (nlm != 0) {
+		unsigned j = (unsigned)__builtin_ctzll(nlm);
+		size_t	 e = i + j;
+		uint64_t upto = (2ULL << j) - 1;   /* bits 0..j */
+
+		if (!sc->inhit && (((cand & upto) != 0 &&
+		    scan_hit(sc, SIEVE_BYTES)) || (heads && !sc->inhit &&
+		    line_stops_vec(sv, p, n, sc->ls, e) &&
+		    scan_hit(sc, SIEVE_HEAD))))
+			return 1;
+		scan_line_end(sc, e);
+		sc->inhit = 0;
+		sc->nls++;
+		sc->ls = e + 1;
+		cand &= ~upto;
+		nlm &= nlm - 1;
+	}
+	return !sc->inhit && ((cand != 0 && scan_hit(sc, SIEVE_BYTES)) ||
+	    (heads && !sc->inhit && i + w - sc->ls > sv->max_line &&
+	    scan_hit(sc, SIEVE_HEAD)));
+}
+
 __attribute__((target("avx2")))
 static __m256i
 table256(const uint8_t t[16])
@@ -668,7 +723,6 @@ sieve_scan_avx2(struct sieve *sv, const char *p, size_t n, struct scan *sc)
 	__m256i		 pt0 = zero, pt1 = zero;
 	size_t		 i = 0;
 	const int	 bytes = sc->mode & SIEVE_BYTES;
-	const int	 heads = sc->mode & SIEVE_HEAD;
 
 	while (i + 32 <= n) {
 		__m256i	 v = _mm256_loadu_si256((const __m256i *)(p + i));
@@ -734,35 +788,7 @@ sieve_scan_avx2(struct sieve *sv, const char *p, size_t n, struct scan *sc)
 			}
 		}
 lines:
-		if (!heads && cand == 0) {
-			/* Only bytes matter, and none here: count lines. */
-			if (nlm != 0) {
-				sc->nls += (uint64_t)__builtin_popcount(nlm);
-				sc->ls = i + 32 - (size_t)__builtin_clz(nlm);
-				sc->inhit = 0;
-			}
-			i += 32;
-			continue;
-		}
-		while (nlm != 0) {
-			unsigned j = (unsigned)__builtin_ctz(nlm);
-			size_t	 e = i + j;
-			uint32_t upto = (2u << j) - 1;   /* bits 0..j */
-
-			if (!sc->inhit && (((cand & upto) != 0 &&
-			    scan_hit(sc, SIEVE_BYTES)) || (heads && !sc->inhit &&
-			    line_stops_vec(sv, p, n, sc->ls, e) &&
-			    scan_hit(sc, SIEVE_HEAD))))
-				return 1;
-			sc->inhit = 0;
-			sc->nls++;
-			sc->ls = e + 1;
-			cand &= ~upto;
-			nlm &= nlm - 1;
-		}
-		if (!sc->inhit && ((cand != 0 && scan_hit(sc, SIEVE_BYTES)) ||
-		    (heads && !sc->inhit && i + 32 - sc->ls > sv->max_line &&
-		    scan_hit(sc, SIEVE_HEAD))))
+		if (step_lines(sv, p, n, sc, i, 32, cand, nlm))
 			return 1;
 		i += 32;
 	}
@@ -820,7 +846,6 @@ sieve_scan_avx512(struct sieve *sv, const char *p, size_t n, struct scan *sc)
 	__m512i		 pt0 = _mm512_setzero_si512(), pt1 = pt0;
 	size_t		 i = 0;
 	const int	 bytes = sc->mode & SIEVE_BYTES;
-	const int	 heads = sc->mode & SIEVE_HEAD;
 
 	while (i + 64 <= n) {
 		__m512i	 v = _mm512_loadu_si512((const void *)(p + i));
@@ -892,35 +917,7 @@ sieve_scan_avx512(struct sieve *sv, const char *p, size_t n, struct scan *sc)
 			}
 		}
 lines:
-		if (!heads && cand == 0) {
-			/* Only bytes matter, and none here: count lines. */
-			if (nlm != 0) {
-				sc->nls += (uint64_t)__builtin_popcountll(nlm);
-				sc->ls = i + 64 - (size_t)__builtin_clzll(nlm);
-				sc->inhit = 0;
-			}
-			i += 64;
-			continue;
-		}
-		while (nlm != 0) {
-			unsigned j = (unsigned)__builtin_ctzll(nlm);
-			size_t	 e = i + j;
-			uint64_t upto = (2ULL << j) - 1;   /* bits 0..j */
-
-			if (!sc->inhit && (((cand & upto) != 0 &&
-			    scan_hit(sc, SIEVE_BYTES)) || (heads && !sc->inhit &&
-			    line_stops_vec(sv, p, n, sc->ls, e) &&
-			    scan_hit(sc, SIEVE_HEAD))))
-				return 1;
-			sc->inhit = 0;
-			sc->nls++;
-			sc->ls = e + 1;
-			cand &= ~upto;
-			nlm &= nlm - 1;
-		}
-		if (!sc->inhit && ((cand != 0 && scan_hit(sc, SIEVE_BYTES)) ||
-		    (heads && !sc->inhit && i + 64 - sc->ls > sv->max_line &&
-		    scan_hit(sc, SIEVE_HEAD))))
+		if (step_lines(sv, p, n, sc, i, 64, cand, nlm))
 			return 1;
 		i += 64;
 	}

@@ -15,6 +15,7 @@
 
 #include "fttriage.h"
 #include "parse.h"
+#include "sieve-oracle.h"
 
 #define MAX_LINE 300		/* small, so that long lines come up */
 #define MAX_HITS 4096
@@ -128,36 +129,6 @@ make_line(struct buf *b)
 	buf_add(b, "\n", 1);
 }
 
-/* Does s hold a literal, ASCII case ignored? */
-static int
-has_literal(const char *s, size_t len)
-{
-	size_t	i, j, k, n;
-
-	for (k = 0; k < nitems(literals); k++) {
-		n = strlen(literals[k]);
-		for (i = 0; i + n <= len; i++) {
-			for (j = 0; j < n; j++)
-				if ((s[i + j] | 0x20) != literals[k][j])
-					break;
-			if (j == n)
-				return 1;
-		}
-	}
-	return 0;
-}
-
-/* Must the sieve stop at this line (newline not included)? */
-static int
-must_stop(const char *s, size_t len)
-{
-	size_t	t = clean_timestamp_len(s, len);
-
-	return len > MAX_LINE || line_head(s, len) != 0 ||
-	    (line_anchors(s + t, len - t, 1) & ~ANCHOR_TEST) != 0 ||
-	    has_literal(s, len);
-}
-
 struct result {
 	struct sieve_hit hits[MAX_HITS];
 	size_t		 nhits;
@@ -233,7 +204,7 @@ check_log(const char *log, size_t n)
 {
 	static struct result r[nitems(impls)];
 	struct sieve	*sv = new_sieve();
-	size_t		 i, k, nimpl = 0, used[nitems(impls)];
+	size_t		 i, j, k, nimpl = 0, used[nitems(impls)];
 	const char	*p, *e;
 
 	for (k = 0; k < nitems(impls); k++) {
@@ -262,15 +233,22 @@ check_log(const char *log, size_t n)
 		hit = i < r[0].nhits && r[0].hits[i].off == (uint32_t)(p - log);
 		if (hit) {
 			ck_assert_uint_eq(r[0].hits[i].line, k);
+			/* A length, when known, is the line's. */
+			for (j = 0; j < nimpl; j++)
+				if (r[j].hits[i].len != 0)
+					ck_assert_uint_eq(r[j].hits[i].len,
+					    (size_t)(e - p));
 			/* A head-only hit holds nothing the bytes would show. */
 			if (r[0].hits[i].why == SIEVE_HEAD &&
 			    (size_t)(e - p) <= MAX_LINE)
-				ck_assert_msg(!has_literal(p, (size_t)(e - p)),
+				ck_assert_msg(!oracle_has_literal(p,
+				    (size_t)(e - p), literals, nitems(literals)),
 				    "head-only hit with a literal: %.*s",
 				    (int)(e - p), p);
 			i++;
 		} else
-			ck_assert_msg(!must_stop(p, (size_t)(e - p)),
+			ck_assert_msg(!oracle_must_stop(p, (size_t)(e - p),
+			    MAX_LINE, literals, nitems(literals)),
 			    "passed over line %zu: %.*s", k, (int)(e - p), p);
 	}
 	ck_assert_uint_eq(i, r[0].nhits);
