@@ -21,7 +21,7 @@
 
 #include "fttriage.h"
 
-static volatile sig_atomic_t map_faults;
+static unsigned map_faults;		/* atomic: any thread may fault */
 static struct sigaction map_old_bus;
 static pthread_once_t map_once = PTHREAD_ONCE_INIT;
 static uintptr_t map_page = 4096;
@@ -36,7 +36,7 @@ map_on_bus(int sig, siginfo_t *si, void *uctx)
 		at = (void *)((uintptr_t)si->si_addr & ~(map_page - 1));
 		if (mmap(at, (size_t)map_page, PROT_READ, MAP_PRIVATE |
 		    MAP_ANONYMOUS | MAP_FIXED, -1, 0) != MAP_FAILED) {
-			map_faults++;
+			__atomic_fetch_add(&map_faults, 1, __ATOMIC_RELAXED);
 			return;
 		}
 	}
@@ -94,7 +94,7 @@ map_release(void *p, size_t len)
 unsigned
 map_lost_pages(void)
 {
-	return (unsigned)map_faults;
+	return __atomic_load_n(&map_faults, __ATOMIC_RELAXED);
 }
 
 /* The offset alignment map_window needs. */

@@ -44,6 +44,8 @@ struct readahead {
 static void
 marks_add(struct line_marks *m, const struct sieve_hit *h, size_t n)
 {
+	if (n == 0)
+		return;         /* (m->hits may still be NULL) */
 	if (m->nhits + n > m->cap) {
 		while (m->nhits + n > m->cap)
 			m->cap = m->cap == 0 ? RA_HITS : m->cap * 2;
