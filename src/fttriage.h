@@ -452,7 +452,6 @@ struct parser;
 struct parser *parser_new(const char *source_name, report_cb, void *arg);
 void	 parser_set_line_hook(struct parser *, const struct line_hook *);
 void	 parser_feed(struct parser *, const struct line *);
-int	 parser_can_skip(void *parser, const char *raw, size_t len);
 /* Pass over the leading lines of noise in buf[0..n): bytes, *lines. */
 size_t	 parser_skip(void *parser, const struct skip_at *,
 	    uint64_t *lines);

@@ -513,12 +513,6 @@ skip_line(struct parser *p, const char *raw, size_t len, int quiet)
 	return 1;
 }
 
-int
-parser_can_skip(void *arg, const char *raw, size_t len)
-{
-	return skip_line(arg, raw, len, 0);
-}
-
 /*
  * parser_skip passed over s[0..n), whole lines: learn the main stream's
  * running test from the last of them that names one, as feeding them all
@@ -716,7 +710,7 @@ skip_marked_heads(struct parser *p, const struct skip_at *at,
 
 /*
  * Pass over the noise at the start of buf[0..n): the whole lines that
- * parser_can_skip would pass over one by one.  Returns how many bytes, and
+ * skip_line() would pass over one by one.  Returns how many bytes, and
  * the number of lines in *lines.  The lines worth a look come from the
  * readahead's marks when they cover buf (off is buf's offset in the
  * source), else from the sieve run here over the whole buffer, whose hits

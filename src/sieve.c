@@ -630,6 +630,27 @@ sieve_scan_portable(struct sieve *sv, const char *p, size_t n,
 
 #ifdef SIEVE_X86
 /*
+ * Pieces of literals in the words of one step (of w bytes from p[i]) when
+ * words are not 8 bytes long: candidate bits at the words' starts.
+ */
+static inline uint64_t
+step_words(const struct sieve *sv, const char *p, size_t n, struct scan *sc,
+    size_t i, unsigned w)
+{
+	uint64_t	cand = 0, word;
+
+	for (; sc->wpos < i + w; sc->wpos += sv->g) {
+		word = 0;
+		if (sc->wpos + sv->g > n)
+			continue;
+		memcpy(&word, p + sc->wpos, sv->g);
+		if (gram_hit(sv, p, n, sc->wpos, word))
+			cand |= 1ULL << (sc->wpos - i);
+	}
+	return cand;
+}
+
+/*
  * The lines of one step of a vector implementation: the step starts at
  * p[i] and is w bytes long (32 or 64); cand and nlm mark its candidate
  * bytes and its newlines.  Returns 1 when the hits filled up.
@@ -750,7 +771,7 @@ sieve_scan_avx2(struct sieve *sv, const char *p, size_t n, struct scan *sc)
 		ctl = _mm256_andnot_si256(nl, ctl);
 		cand = ~(uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(m,
 		    zero)) | (uint32_t)_mm256_movemask_epi8(ctl);
-		if (g == 8 && i + 40 <= n) {
+		if (g == 8) {
 			/* The usual case, without branches: the four words of
 			 * the step, looked up in the bitmap at once. */
 			unsigned h0 = gram_hash(sv, load64(p + i));
@@ -776,17 +797,8 @@ sieve_scan_avx2(struct sieve *sv, const char *p, size_t n, struct scan *sc)
 					cand |= 1u << 24;
 			}
 			sc->wpos = i + 32;
-		} else if (g != 0) {
-			for (; sc->wpos < i + 32; sc->wpos += g) {
-				uint64_t w = 0;
-
-				if (sc->wpos + g > n)
-					continue;
-				memcpy(&w, p + sc->wpos, g);
-				if (gram_hit(sv, p, n, sc->wpos, w))
-					cand |= 1u << (sc->wpos - i);
-			}
-		}
+		} else if (g != 0)
+			cand |= step_words(sv, p, n, sc, i, 32);
 lines:
 		if (step_lines(sv, p, n, sc, i, 32, cand, nlm))
 			return 1;
@@ -905,17 +917,8 @@ sieve_scan_avx512(struct sieve *sv, const char *p, size_t n, struct scan *sc)
 						cand |= 1ULL << (8 * k);
 			}
 			sc->wpos = i + 64;
-		} else if (g != 0) {
-			for (; sc->wpos < i + 64; sc->wpos += g) {
-				uint64_t w = 0;
-
-				if (sc->wpos + g > n)
-					continue;
-				memcpy(&w, p + sc->wpos, g);
-				if (gram_hit(sv, p, n, sc->wpos, w))
-					cand |= 1ULL << (sc->wpos - i);
-			}
-		}
+		} else if (g != 0)
+			cand |= step_words(sv, p, n, sc, i, 64);
 lines:
 		if (step_lines(sv, p, n, sc, i, 64, cand, nlm))
 			return 1;
