@@ -523,19 +523,29 @@ line_stops(struct sieve *sv, const char *p, size_t ls, size_t e)
 
 #ifdef SIEVE_X86
 /*
- * The first bytes of what line_head_after() looks for after a timestamp:
- * '[' and 'E' of prefixes, the spaces before a header word, and the first
- * letters of bol_anchor()'s words.
+ * The first two bytes of what line_head_after() looks for at a head's
+ * first byte that is not a space: "[g" of an xdist prefix, "E " of the
+ * failure prefix, and the start of every bol_anchor() word.  Eight
+ * 16-bit lanes, the last ones repeating the first.
  */
-static const unsigned char head_first[256] = {
-	[' '] = 1, ['['] = 1, ['E'] = 1, ['T'] = 1, ['C'] = 1, ['S'] = 1,
-	['P'] = 1, ['e'] = 1,
+#define HEAD_PAIR(a, b) ((uint16_t)((unsigned char)(a) | (unsigned char)(b) << 8))
+static const uint16_t head_pairs[16] = {
+	HEAD_PAIR('[', 'g'), HEAD_PAIR('E', ' '), HEAD_PAIR('T', 'h'),
+	HEAD_PAIR('T', 'i'), HEAD_PAIR('C', 'u'), HEAD_PAIR('S', 't'),
+	HEAD_PAIR('P', 'r'), HEAD_PAIR('E', 'x'), HEAD_PAIR('e', 'r'),
+	HEAD_PAIR('[', 'g'), HEAD_PAIR('[', 'g'), HEAD_PAIR('[', 'g'),
+	HEAD_PAIR('[', 'g'), HEAD_PAIR('[', 'g'), HEAD_PAIR('[', 'g'),
+	HEAD_PAIR('[', 'g'),
 };
 
 /*
  * line_stops() for a line that starts with the learnt timestamp, checked
- * with one vector compare; the slow way for any other line.  The line's
- * first 32 bytes must be in the block.
+ * with one vector compare, and whose head (after the stamp and any
+ * spaces) starts with none of head_pairs: nearly every line of a stamped
+ * log is settled without a branch on its contents.  The slow way for
+ * any other line.  The 32 bytes after the stamp must be in the block
+ * (they may run past the line: a pair read there only costs the exact
+ * check).
  */
 __attribute__((target("avx2")))
 static inline int
@@ -545,22 +555,34 @@ line_stops_vec(struct sieve *sv, const char *p, size_t n, size_t ls, size_t e)
 	const char	*s = p + ls;
 	size_t		 t = st->len, len = e - ls;
 
-	if (t != 0 && len > t + 3 && ls + 32 <= n && len <= sv->max_line) {
+	if (t != 0 && len > t + 3 && ls + t + 32 <= n && len <= sv->max_line) {
 		__m256i	 v = _mm256_loadu_si256((const __m256i *)s);
 		__m256i	 d = _mm256_sub_epi8(v, _mm256_set1_epi8('0'));
-		uint32_t dm, xm;
+		__m256i	 h = _mm256_loadu_si256((const __m256i *)(s + t));
+		uint32_t dm, xm, sp;
+		uint16_t pair;
+		unsigned b;
 
 		d = _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(9)), d);
 		dm = (uint32_t)_mm256_movemask_epi8(d);
 		xm = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v,
 		    _mm256_loadu_si256((const __m256i *)st->tpl)));
-		/* ... unless a GitLab stream marker follows it.  Most heads
-		 * begin with a byte no prefix or header word begins with. */
+		sp = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(h,
+		    _mm256_set1_epi8(' ')));
+		/* ... unless a GitLab stream marker follows it. */
 		if ((dm & st->digits) == st->digits &&
 		    (xm & st->exact) == st->exact &&
-		    !(s[t] >= '0' && s[t] <= '9'))
-			return head_first[(unsigned char)s[t]] &&
-			    line_head_after(s, len, t) != 0;
+		    !(s[t] >= '0' && s[t] <= '9') && sp != 0xffffffffu) {
+			b = (unsigned)__builtin_ctz(~sp);
+			if (b > 30)
+				return line_head_after(s, len, t) != 0;
+			memcpy(&pair, s + t + b, sizeof pair);
+			if (_mm256_movemask_epi8(_mm256_cmpeq_epi16(
+			    _mm256_set1_epi16((short)pair), _mm256_loadu_si256(
+			    (const __m256i *)head_pairs))) == 0)
+				return 0;
+			return line_head_after(s, len, t) != 0;
+		}
 	}
 	return line_stops(sv, p, ls, e);
 }
@@ -655,7 +677,7 @@ step_words(const struct sieve *sv, const char *p, size_t n, struct scan *sc,
  * p[i] and is w bytes long (32 or 64); cand and nlm mark its candidate
  * bytes and its newlines.  Returns 1 when the hits filled up.
  */
-__attribute__((target("avx2")))
+__attribute__((target("avx2"), always_inline))
 static inline int
 step_lines(struct sieve *sv, const char *p, size_t n, struct scan *sc,
     size_t i, unsigned w, uint64_t cand, uint64_t nlm)
