@@ -404,6 +404,7 @@ void	 source_close(struct source *);
 /* map.c: windows of a file in memory; a shrinking file reads as NULs. */
 void	*map_window(int fd, uint64_t offset, size_t len, int populate);
 void	 map_release(void *, size_t);
+void	 map_prefetch(int fd, uint64_t offset, size_t len);
 unsigned map_lost_pages(void);
 uint64_t map_granule(void);
 

@@ -12,6 +12,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
@@ -81,6 +82,27 @@ map_window(int fd, uint64_t offset, size_t len, int populate)
 		return NULL;
 	(void)madvise(p, len, MADV_SEQUENTIAL);
 	return p;
+}
+
+/*
+ * Ask for len bytes of fd from offset to be read into the page cache now,
+ * without waiting for them: the window after the one being read, so that
+ * a log that is not (or no longer wholly) cached is read from disk while
+ * the window before it is scanned.  Costs a look-up per page when it is
+ * cached already.
+ */
+void
+map_prefetch(int fd, uint64_t offset, size_t len)
+{
+#ifdef POSIX_FADV_WILLNEED
+	if (len > 0)
+		(void)posix_fadvise(fd, (off_t)offset, (off_t)len,
+		    POSIX_FADV_WILLNEED);
+#else
+	(void)fd;
+	(void)offset;
+	(void)len;
+#endif
 }
 
 void

@@ -574,23 +574,23 @@ sieved_fits(const struct sieved *c, const struct skip_at *at,
 }
 
 /*
- * The heads of the lines from 'from', a piece of [from, limit) at a time:
- * the piece is read again at once for the lines it marks, so it should
- * still be in the processor's cache then.
+ * Run the sieve (what: as sieve_from) over the lines from 'from', a piece
+ * of [from, limit) at a time: each piece's marked lines are judged at
+ * once, while its bytes are still in the processor's cache.
  */
-#define HEAD_PIECE (32 * 1024)
+#define SIEVE_PIECE (32 * 1024)
 
 static void
-heads_from(struct parser *p, const char *from, const char *limit,
-    uint64_t gen, uint64_t line)
+sieve_piece(struct parser *p, const char *from, const char *limit,
+    uint64_t gen, uint64_t line, int what)
 {
 	const char	*end = limit, *nl;
 
-	if ((size_t)(limit - from) > HEAD_PIECE &&
-	    (nl = memchr(from + HEAD_PIECE - 1, '\n',
-	    (size_t)(limit - (from + HEAD_PIECE - 1)))) != NULL)
+	if ((size_t)(limit - from) > SIEVE_PIECE &&
+	    (nl = memchr(from + SIEVE_PIECE - 1, '\n',
+	    (size_t)(limit - (from + SIEVE_PIECE - 1)))) != NULL)
 		end = nl + 1;
-	sieve_from(p, from, end, gen, line, SIEVE_HEAD);
+	sieve_from(p, from, end, gen, line, what);
 	p->sieved.limit = limit;
 }
 
@@ -657,7 +657,7 @@ skip_marked_heads(struct parser *p, const struct skip_at *at,
 
 	lim = m->to <= bufend ? buf + (m->to - at->offset) : end;
 	if (!sieved_fits(c, at, lim, SIEVE_HEAD))
-		heads_from(p, buf, lim, at->gen, at->line);
+		sieve_piece(p, buf, lim, at->gen, at->line, SIEVE_HEAD);
 	lo = first_mark(m, at->offset);
 	for (;;) {
 		while (lo < m->nhits && m->from + m->hits[lo].off <
@@ -667,13 +667,13 @@ skip_marked_heads(struct parser *p, const struct skip_at *at,
 			c->next++;
 		if (c->next == c->nhits && c->done != c->n) {
 			/* The head hits filled up: look further. */
-			heads_from(p, pos, lim, at->gen, cur);
+			sieve_piece(p, pos, lim, at->gen, cur, SIEVE_HEAD);
 			continue;
 		}
 		if (c->next == c->nhits && c->base + c->n < lim) {
 			/* The next piece. */
-			heads_from(p, c->base + c->n, lim, at->gen,
-			    c->line + c->done_lines);
+			sieve_piece(p, c->base + c->n, lim, at->gen,
+			    c->line + c->done_lines, SIEVE_HEAD);
 			continue;
 		}
 		bp = lo < m->nhits && m->from + m->hits[lo].off < at->offset +
@@ -782,22 +782,29 @@ parser_skip(void *arg, const struct skip_at *at, uint64_t *lines)
 		goto done;
 	}
 	if (!sieved_fits(c, at, end, SIEVE_BYTES | SIEVE_HEAD))
-		sieve_from(p, buf, end, at->gen, at->line,
+		sieve_piece(p, buf, end, at->gen, at->line,
 		    SIEVE_BYTES | SIEVE_HEAD);
 	for (;;) {
 		while (c->next < c->nhits && c->base + c->hits[c->next].off < pos)
 			c->next++;
 		if (c->next == c->nhits) {
-			if (c->done == c->n) {
-				/* The rest is noise. */
-				cur = c->line + c->done_lines;
-				pos = end;
-				break;
+			if (c->done != c->n) {
+				/* The hits filled up: look further. */
+				sieve_piece(p, pos, end, at->gen, cur,
+				    SIEVE_BYTES | SIEVE_HEAD);
+				continue;
 			}
-			/* The hits filled up: look further. */
-			sieve_from(p, pos, end, at->gen, cur,
-			    SIEVE_BYTES | SIEVE_HEAD);
-			continue;
+			if (c->base + c->n < end) {
+				/* The next piece. */
+				sieve_piece(p, c->base + c->n, end, at->gen,
+				    c->line + c->done_lines,
+				    SIEVE_BYTES | SIEVE_HEAD);
+				continue;
+			}
+			/* The rest is noise. */
+			cur = c->line + c->done_lines;
+			pos = end;
+			break;
 		}
 		h = &c->hits[c->next];
 		hp = c->base + h->off;

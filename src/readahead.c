@@ -124,6 +124,9 @@ next_batch(struct readahead *ra, struct line_marks *m)
 	skip = (size_t)(ra->pos - woff);
 	wlen = size - woff > RA_WINDOW + skip ? RA_WINDOW + skip :
 	    (size_t)(size - woff);
+	if (woff + wlen < size)
+		map_prefetch(ra->fd, woff + wlen, size - woff - wlen > RA_WINDOW ?
+		    RA_WINDOW : (size_t)(size - woff - wlen));
 	if ((map = map_window(ra->fd, woff, wlen, 1)) == NULL)
 		return 1;
 	p = map + skip;
