@@ -29,9 +29,15 @@
  * prefilter.c folds); a word that hits is confirmed by comparing the
  * literals it may begin.
  *
- * Each implementation (portable, AVX2 chosen at run time) gives the same
- * answer for the same input; the unit test checks that they do, and that
- * every anchor of anchor.c is caught.
+ * Heads: the vector implementations look at a chunk of a few KiB first,
+ * noting where its newlines and candidate bytes are, then walk its lines:
+ * a line that starts with the learnt CI timestamp and whose head starts
+ * with no prefix's or header word's first two bytes is told apart without
+ * a branch on its contents; only the others are checked exactly.
+ *
+ * Each implementation (portable; AVX2 and AVX-512 chosen at run time)
+ * gives the same answer for the same input; the unit test checks that
+ * they do, and that every anchor of anchor.c is caught.
  */
 #include "config.h"
 
@@ -47,6 +53,8 @@
 #include "parse.h"
 
 #define GRAM_BITS	18		/* a 32 KiB bitmap */
+#define SIEVE_CHUNK	4096		/* bytes a vector sieve looks at before
+					 * it walks their lines */
 #define GRAM_MULT	0x9e3779b97f4a7c15ULL
 
 /*
@@ -119,6 +127,12 @@ struct scan {
 	size_t		 wpos;		/* the next word to sample */
 	int		 inhit;		/* the current line is a hit already */
 	int		 mode;		/* SIEVE_BYTES, SIEVE_HEAD: what to look at */
+	/* A vector implementation's chunk (from cb): where its newlines
+	 * and candidate bytes are, as offsets from cb. */
+	size_t		 cb;
+	size_t		 nnl, ncand;
+	uint16_t	 nl[SIEVE_CHUNK + 2];
+	uint16_t	 cand[SIEVE_CHUNK];
 };
 
 static int sieve_scan_portable(struct sieve *, const char *, size_t,
@@ -415,7 +429,10 @@ sieve_scan_part(struct sieve *sv, const char *p, size_t n, int what,
 {
 	struct scan	sc;
 
-	memset(&sc, 0, sizeof sc);
+	/* (Not the chunk's lists: they are written before they are read.) */
+	sc.nhits = sc.ls = sc.wpos = sc.cb = sc.nnl = sc.ncand = 0;
+	sc.nls = 0;
+	sc.inhit = 0;
 	sc.hits = hits;
 	sc.max = max;
 	sc.mode = what;
@@ -525,8 +542,8 @@ line_stops(struct sieve *sv, const char *p, size_t ls, size_t e)
 /*
  * The first two bytes of what line_head_after() looks for at a head's
  * first byte that is not a space: "[g" of an xdist prefix, "E " of the
- * failure prefix, and the start of every bol_anchor() word.  Eight
- * 16-bit lanes, the last ones repeating the first.
+ * failure prefix, and the start of every bol_anchor() word, in sixteen
+ * 16-bit lanes (the last ones repeat the first).
  */
 #define HEAD_PAIR(a, b) ((uint16_t)((unsigned char)(a) | (unsigned char)(b) << 8))
 static const uint16_t head_pairs[16] = {
@@ -539,52 +556,125 @@ static const uint16_t head_pairs[16] = {
 };
 
 /*
- * line_stops() for a line that starts with the learnt timestamp, checked
- * with one vector compare, and whose head (after the stamp and any
- * spaces) starts with none of head_pairs: nearly every line of a stamped
- * log is settled without a branch on its contents.  The slow way for
- * any other line.  The 32 bytes after the stamp must be in the block
- * (they may run past the line: a pair read there only costs the exact
- * check).
+ * How line_stops() would judge the line p[ls..e), found without a branch
+ * on its contents: LINE_QUIET (it would say no: a line that starts with
+ * the learnt timestamp, checked with one vector compare, and whose head
+ * after the stamp and any spaces starts with none of head_pairs),
+ * LINE_HEAD (such a line whose head does: line_head_after() says), or
+ * LINE_ASK (ask line_stops()).  The line's first bytes, up to 32 after
+ * the stamp, must be in the block; they may run past the line (a pair
+ * read there only costs the exact check).
  */
-__attribute__((target("avx2")))
+#define LINE_QUIET	0
+#define LINE_HEAD	1
+#define LINE_ASK	2
+
+__attribute__((target("avx2"), always_inline))
 static inline int
-line_stops_vec(struct sieve *sv, const char *p, size_t n, size_t ls, size_t e)
+line_kind(const struct sieve *sv, const char *p, size_t n, size_t ls,
+    size_t e)
 {
 	const struct stamp *st = &sv->stamp;
 	const char	*s = p + ls;
 	size_t		 t = st->len, len = e - ls;
+	__m256i		 v, d, h;
+	uint32_t	 dm, xm, sp;
+	uint16_t	 pair;
+	unsigned	 b;
+	int		 stamped, other;
 
-	if (t != 0 && len > t + 3 && ls + t + 32 <= n && len <= sv->max_line) {
-		__m256i	 v = _mm256_loadu_si256((const __m256i *)s);
-		__m256i	 d = _mm256_sub_epi8(v, _mm256_set1_epi8('0'));
-		__m256i	 h = _mm256_loadu_si256((const __m256i *)(s + t));
-		uint32_t dm, xm, sp;
-		uint16_t pair;
-		unsigned b;
+	if (t == 0 || len <= t + 3 || ls + t + 32 > n || len > sv->max_line)
+		return LINE_ASK;
+	v = _mm256_loadu_si256((const __m256i *)s);
+	d = _mm256_sub_epi8(v, _mm256_set1_epi8('0'));
+	d = _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(9)), d);
+	dm = (uint32_t)_mm256_movemask_epi8(d);
+	xm = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v,
+	    _mm256_loadu_si256((const __m256i *)st->tpl)));
+	h = _mm256_loadu_si256((const __m256i *)(s + t));
+	sp = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(h,
+	    _mm256_set1_epi8(' ')));
+	b = (unsigned)__builtin_ctz(~sp | 0x80000000u);
+	memcpy(&pair, s + t + (b > 30 ? 30 : b), sizeof pair);
+	other = _mm256_movemask_epi8(_mm256_cmpeq_epi16(_mm256_set1_epi16(
+	    (short)pair), _mm256_loadu_si256((const __m256i *)head_pairs))) != 0;
+	/* ... and no GitLab stream marker after the stamp. */
+	stamped = ((dm & st->digits) == st->digits) &
+	    ((xm & st->exact) == st->exact) &
+	    !((unsigned char)(s[t] - '0') <= 9) & (b <= 30);
+	return !stamped ? LINE_ASK : other ? LINE_HEAD : LINE_QUIET;
+}
 
-		d = _mm256_cmpeq_epi8(_mm256_min_epu8(d, _mm256_set1_epi8(9)), d);
-		dm = (uint32_t)_mm256_movemask_epi8(d);
-		xm = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v,
-		    _mm256_loadu_si256((const __m256i *)st->tpl)));
-		sp = (uint32_t)_mm256_movemask_epi8(_mm256_cmpeq_epi8(h,
-		    _mm256_set1_epi8(' ')));
-		/* ... unless a GitLab stream marker follows it. */
-		if ((dm & st->digits) == st->digits &&
-		    (xm & st->exact) == st->exact &&
-		    !(s[t] >= '0' && s[t] <= '9') && sp != 0xffffffffu) {
-			b = (unsigned)__builtin_ctz(~sp);
-			if (b > 30)
-				return line_head_after(s, len, t) != 0;
-			memcpy(&pair, s + t + b, sizeof pair);
-			if (_mm256_movemask_epi8(_mm256_cmpeq_epi16(
-			    _mm256_set1_epi16((short)pair), _mm256_loadu_si256(
-			    (const __m256i *)head_pairs))) == 0)
-				return 0;
-			return line_head_after(s, len, t) != 0;
-		}
+/*
+ * Note where the newlines (nlm) and candidate bytes (cand) of the step at
+ * p[i] are, in the chunk from sc->cb.  Two newlines are noted without a
+ * branch (a step seldom has more); the list has room for two past its end.
+ */
+static inline void
+chunk_note(struct scan *sc, size_t i, uint64_t nlm, uint64_t cand)
+{
+	uint16_t r = (uint16_t)(i - sc->cb);
+
+	sc->nl[sc->nnl] = (uint16_t)(r + __builtin_ctzll(nlm | 1ULL << 63));
+	sc->nnl += nlm != 0;
+	nlm &= nlm - 1;
+	sc->nl[sc->nnl] = (uint16_t)(r + __builtin_ctzll(nlm | 1ULL << 63));
+	sc->nnl += nlm != 0;
+	nlm &= nlm - 1;
+	while (nlm != 0) {
+		sc->nl[sc->nnl++] = (uint16_t)(r + __builtin_ctzll(nlm));
+		nlm &= nlm - 1;
 	}
-	return line_stops(sv, p, ls, e);
+	while (cand != 0) {
+		sc->cand[sc->ncand++] = (uint16_t)(r + __builtin_ctzll(cand));
+		cand &= cand - 1;
+	}
+}
+
+/*
+ * The lines of a chunk, which ends before p[ce]: each is a hit by a
+ * candidate byte in it (up to its newline), or by its head or length.
+ * The line still open at ce is a hit when it has a candidate byte, or is
+ * longer than the limit already.  Returns 1 when the hits filled up.
+ */
+__attribute__((target("avx2"), always_inline))
+static inline int
+chunk_lines(struct sieve *sv, const char *p, size_t n, struct scan *sc,
+    size_t ce)
+{
+	size_t	k, c = 0, e;
+
+	for (k = 0; k < sc->nnl; k++) {
+		e = sc->cb + sc->nl[k];
+		if (!sc->inhit) {
+			if (c < sc->ncand && sc->cb + sc->cand[c] <= e) {
+				if (scan_hit(sc, SIEVE_BYTES))
+					return 1;
+			} else {
+				int kind = line_kind(sv, p, n, sc->ls, e);
+
+				if (kind != LINE_QUIET && (kind == LINE_HEAD ?
+				    line_head_after(p + sc->ls, e - sc->ls,
+				    sv->stamp.len) != 0 :
+				    line_stops(sv, p, sc->ls, e)) &&
+				    scan_hit(sc, SIEVE_HEAD))
+					return 1;
+			}
+		}
+		while (c < sc->ncand && sc->cb + sc->cand[c] <= e)
+			c++;
+		scan_line_end(sc, e);
+		sc->inhit = 0;
+		sc->nls++;
+		sc->ls = e + 1;
+	}
+	if (!sc->inhit && c < sc->ncand && scan_hit(sc, SIEVE_BYTES))
+		return 1;
+	if (!sc->inhit && ce - sc->ls > sv->max_line && scan_hit(sc, SIEVE_HEAD))
+		return 1;
+	sc->cb = ce;
+	sc->nnl = sc->ncand = 0;
+	return 0;
 }
 #endif
 
@@ -673,19 +763,15 @@ step_words(const struct sieve *sv, const char *p, size_t n, struct scan *sc,
 }
 
 /*
- * The lines of one step of a vector implementation: the step starts at
- * p[i] and is w bytes long (32 or 64); cand and nlm mark its candidate
+ * The lines of one step of a vector implementation looking at bytes only
+ * (SIEVE_BYTES): the step starts at p[i]; cand and nlm mark its candidate
  * bytes and its newlines.  Returns 1 when the hits filled up.
  */
-__attribute__((target("avx2"), always_inline))
 static inline int
-step_lines(struct sieve *sv, const char *p, size_t n, struct scan *sc,
-    size_t i, unsigned w, uint64_t cand, uint64_t nlm)
+step_bytes(struct scan *sc, size_t i, uint64_t cand, uint64_t nlm)
 {
-	const int	heads = sc->mode & SIEVE_HEAD;
-
-	if (!heads && cand == 0) {
-		/* Only bytes matter, and none here: count lines. */
+	if (cand == 0) {
+		/* None here: count lines. */
 		if (nlm != 0) {
 			scan_line_end(sc, i + (size_t)__builtin_ctzll(nlm));
 			sc->nls += (uint64_t)__builtin_popcountll(nlm);
@@ -699,10 +785,8 @@ step_lines(struct sieve *sv, const char *p, size_t n, struct scan *sc,
 		size_t	 e = i + j;
 		uint64_t upto = (2ULL << j) - 1;   /* bits 0..j */
 
-		if (!sc->inhit && (((cand & upto) != 0 &&
-		    scan_hit(sc, SIEVE_BYTES)) || (heads && !sc->inhit &&
-		    line_stops_vec(sv, p, n, sc->ls, e) &&
-		    scan_hit(sc, SIEVE_HEAD))))
+		if (!sc->inhit && (cand & upto) != 0 &&
+		    scan_hit(sc, SIEVE_BYTES))
 			return 1;
 		scan_line_end(sc, e);
 		sc->inhit = 0;
@@ -711,9 +795,7 @@ step_lines(struct sieve *sv, const char *p, size_t n, struct scan *sc,
 		cand &= ~upto;
 		nlm &= nlm - 1;
 	}
-	return !sc->inhit && ((cand != 0 && scan_hit(sc, SIEVE_BYTES)) ||
-	    (heads && !sc->inhit && i + w - sc->ls > sv->max_line &&
-	    scan_hit(sc, SIEVE_HEAD)));
+	return !sc->inhit && cand != 0 && scan_hit(sc, SIEVE_BYTES);
 }
 
 __attribute__((target("avx2")))
@@ -822,9 +904,17 @@ sieve_scan_avx2(struct sieve *sv, const char *p, size_t n, struct scan *sc)
 		} else if (g != 0)
 			cand |= step_words(sv, p, n, sc, i, 32);
 lines:
-		if (step_lines(sv, p, n, sc, i, 32, cand, nlm))
-			return 1;
+		if (!(sc->mode & SIEVE_HEAD)) {
+			if (step_bytes(sc, i, cand, nlm))
+				return 1;
+			i += 32;
+			continue;
+		}
+		chunk_note(sc, i, nlm, cand);
 		i += 32;
+		if ((i - sc->cb >= SIEVE_CHUNK || i + 32 > n) &&
+		    chunk_lines(sv, p, n, sc, i))
+			return 1;
 	}
 	return sieve_finish(sv, p, n, i, sc);
 }
@@ -942,9 +1032,17 @@ sieve_scan_avx512(struct sieve *sv, const char *p, size_t n, struct scan *sc)
 		} else if (g != 0)
 			cand |= step_words(sv, p, n, sc, i, 64);
 lines:
-		if (step_lines(sv, p, n, sc, i, 64, cand, nlm))
-			return 1;
+		if (!(sc->mode & SIEVE_HEAD)) {
+			if (step_bytes(sc, i, cand, nlm))
+				return 1;
+			i += 64;
+			continue;
+		}
+		chunk_note(sc, i, nlm, cand);
 		i += 64;
+		if ((i - sc->cb >= SIEVE_CHUNK || i + 64 > n) &&
+		    chunk_lines(sv, p, n, sc, i))
+			return 1;
 	}
 	return sieve_finish(sv, p, n, i, sc);
 }
