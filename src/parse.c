@@ -594,6 +594,27 @@ sieve_piece(struct parser *p, const char *from, const char *limit,
 	p->sieved.limit = limit;
 }
 
+/*
+ * The kept hits are used up: sieve on from pos (cur lines before it) when
+ * they filled up before the end of their piece, or the next piece when
+ * [pos, limit) has one.  0 when the hits said all there is up to limit.
+ */
+static int
+sieved_more(struct parser *p, const char *pos, uint64_t cur,
+    const char *limit, uint64_t gen, int what)
+{
+	struct sieved	*c = &p->sieved;
+
+	if (c->done != c->n)
+		sieve_piece(p, pos, limit, gen, cur, what);
+	else if (c->base + c->n < limit)
+		sieve_piece(p, c->base + c->n, limit, gen,
+		    c->line + c->done_lines, what);
+	else
+		return 0;
+	return 1;
+}
+
 /* The first of the marks at or after offset off. */
 static size_t
 first_mark(const struct line_marks *m, uint64_t off)
@@ -665,17 +686,9 @@ skip_marked_heads(struct parser *p, const struct skip_at *at,
 			lo++;
 		while (c->next < c->nhits && c->base + c->hits[c->next].off < pos)
 			c->next++;
-		if (c->next == c->nhits && c->done != c->n) {
-			/* The head hits filled up: look further. */
-			sieve_piece(p, pos, lim, at->gen, cur, SIEVE_HEAD);
+		if (c->next == c->nhits &&
+		    sieved_more(p, pos, cur, lim, at->gen, SIEVE_HEAD))
 			continue;
-		}
-		if (c->next == c->nhits && c->base + c->n < lim) {
-			/* The next piece. */
-			sieve_piece(p, c->base + c->n, lim, at->gen,
-			    c->line + c->done_lines, SIEVE_HEAD);
-			continue;
-		}
 		bp = lo < m->nhits && m->from + m->hits[lo].off < at->offset +
 		    (uint64_t)(lim - buf) ? buf + (m->from + m->hits[lo].off -
 		    at->offset) : NULL;
@@ -788,19 +801,9 @@ parser_skip(void *arg, const struct skip_at *at, uint64_t *lines)
 		while (c->next < c->nhits && c->base + c->hits[c->next].off < pos)
 			c->next++;
 		if (c->next == c->nhits) {
-			if (c->done != c->n) {
-				/* The hits filled up: look further. */
-				sieve_piece(p, pos, end, at->gen, cur,
-				    SIEVE_BYTES | SIEVE_HEAD);
+			if (sieved_more(p, pos, cur, end, at->gen,
+			    SIEVE_BYTES | SIEVE_HEAD))
 				continue;
-			}
-			if (c->base + c->n < end) {
-				/* The next piece. */
-				sieve_piece(p, c->base + c->n, end, at->gen,
-				    c->line + c->done_lines,
-				    SIEVE_BYTES | SIEVE_HEAD);
-				continue;
-			}
 			/* The rest is noise. */
 			cur = c->line + c->done_lines;
 			pos = end;

@@ -798,6 +798,25 @@ step_bytes(struct scan *sc, size_t i, uint64_t cand, uint64_t nlm)
 	return !sc->inhit && cand != 0 && scan_hit(sc, SIEVE_BYTES);
 }
 
+/*
+ * The end of a vector step of w bytes at p[i]: its lines are walked now
+ * (bytes only), or noted for its chunk, whose lines are walked when the
+ * chunk is full or the block has no whole step left.  Returns 1 when the
+ * hits filled up.
+ */
+__attribute__((target("avx2"), always_inline))
+static inline int
+step_done(struct sieve *sv, const char *p, size_t n, struct scan *sc,
+    size_t i, unsigned w, uint64_t cand, uint64_t nlm)
+{
+	if (!(sc->mode & SIEVE_HEAD))
+		return step_bytes(sc, i, cand, nlm);
+	chunk_note(sc, i, nlm, cand);
+	i += w;
+	return (i - sc->cb >= SIEVE_CHUNK || i + w > n) &&
+	    chunk_lines(sv, p, n, sc, i);
+}
+
 __attribute__((target("avx2")))
 static __m256i
 table256(const uint8_t t[16])
@@ -904,17 +923,9 @@ sieve_scan_avx2(struct sieve *sv, const char *p, size_t n, struct scan *sc)
 		} else if (g != 0)
 			cand |= step_words(sv, p, n, sc, i, 32);
 lines:
-		if (!(sc->mode & SIEVE_HEAD)) {
-			if (step_bytes(sc, i, cand, nlm))
-				return 1;
-			i += 32;
-			continue;
-		}
-		chunk_note(sc, i, nlm, cand);
-		i += 32;
-		if ((i - sc->cb >= SIEVE_CHUNK || i + 32 > n) &&
-		    chunk_lines(sv, p, n, sc, i))
+		if (step_done(sv, p, n, sc, i, 32, cand, nlm))
 			return 1;
+		i += 32;
 	}
 	return sieve_finish(sv, p, n, i, sc);
 }
@@ -1032,17 +1043,9 @@ sieve_scan_avx512(struct sieve *sv, const char *p, size_t n, struct scan *sc)
 		} else if (g != 0)
 			cand |= step_words(sv, p, n, sc, i, 64);
 lines:
-		if (!(sc->mode & SIEVE_HEAD)) {
-			if (step_bytes(sc, i, cand, nlm))
-				return 1;
-			i += 64;
-			continue;
-		}
-		chunk_note(sc, i, nlm, cand);
-		i += 64;
-		if ((i - sc->cb >= SIEVE_CHUNK || i + 64 > n) &&
-		    chunk_lines(sv, p, n, sc, i))
+		if (step_done(sv, p, n, sc, i, 64, cand, nlm))
 			return 1;
+		i += 64;
 	}
 	return sieve_finish(sv, p, n, i, sc);
 }
