@@ -1009,8 +1009,10 @@ sieve_scan_avx512(struct sieve *sv, const char *p, size_t n, struct scan *sc)
 		    ((_mm512_cmple_epu8_mask(v, c1f) |
 		    _mm512_cmpeq_epi8_mask(v, del)) & ~nlm);
 		if (g == 8) {
-			/* Hashed together; looked up one by one (a gather
-			 * is slower than eight loads). */
+			/* Hashed and looked up together, by one gather of
+			 * the words whose bytes all occur in the literals'
+			 * heads (eight loads instead cost more), then each
+			 * hit confirmed on its own. */
 			__m512i	 h = _mm512_srli_epi64(_mm512_mullo_epi64(
 			    _mm512_or_si512(v, fold), mult), 64 - GRAM_BITS);
 			uint64_t hs[8];
