@@ -51,6 +51,9 @@ struct chan {
 /* The sieve's hits in the source's buffer, judged one at a time. */
 struct sieved {
 	uint64_t		 gen;      /* the source's buffer; 0: none */
+	const char		*start;    /* the hits hold from here: those
+					    * of the pieces before base were
+					    * all passed */
 	const char		*base;     /* where the search began */
 	uint64_t		 line;     /* lines before base */
 	size_t			 n;        /* bytes searched from base */
@@ -553,7 +556,7 @@ sieve_from(struct parser *p, const char *from, const char *end, uint64_t gen,
 	struct sieved	*c = &p->sieved;
 
 	c->gen = gen;
-	c->base = from;
+	c->start = c->base = from;
 	c->line = line;
 	c->n = (size_t)(end - from);
 	c->what = what;
@@ -569,7 +572,7 @@ sieved_fits(const struct sieved *c, const struct skip_at *at,
     const char *limit, int what)
 {
 	return c->gen == at->gen && at->gen != 0 && c->what == what &&
-	    at->buf >= c->base && at->buf <= c->base + c->done &&
+	    at->buf >= c->start && at->buf <= c->base + c->done &&
 	    c->limit == limit;
 }
 
@@ -604,6 +607,7 @@ sieved_more(struct parser *p, const char *pos, uint64_t cur,
     const char *limit, uint64_t gen, int what)
 {
 	struct sieved	*c = &p->sieved;
+	const char	*start = c->start;
 
 	if (c->done != c->n)
 		sieve_piece(p, pos, limit, gen, cur, what);
@@ -612,6 +616,9 @@ sieved_more(struct parser *p, const char *pos, uint64_t cur,
 		    c->line + c->done_lines, what);
 	else
 		return 0;
+	/* Nothing before the new piece is left to pass: the kept hits
+	 * still hold for a reader anywhere from the old start. */
+	c->start = start;
 	return 1;
 }
 
