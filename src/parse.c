@@ -54,7 +54,7 @@ struct sieved {
 	const char		*start;    /* the hits hold from here: those
 					    * of the pieces before base were
 					    * all passed */
-	const char		*base;     /* where the search began */
+	const char		*base;     /* where this piece began */
 	uint64_t		 line;     /* lines before base */
 	size_t			 n;        /* bytes searched from base */
 	size_t			 done;     /* the hits are complete up to here */
